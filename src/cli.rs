@@ -1,0 +1,104 @@
+//! The command line (clap): one subcommand per task, resolved into settings in one place.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "handbook",
+    version,
+    about = "Build technical handbooks: one page with every note, one page per note.",
+    after_help = "Examples:\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print more detail (timings per stage).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Serve the book with live reload while you write.
+    Serve(ServeArgs),
+    /// Check links and anchors (exit 0 clean, 1 problems, 2 could not run).
+    Check(CheckArgs),
+    /// Write the whole book as one self-contained HTML file.
+    Export(ExportArgs),
+}
+
+/// Options shared by every command that reads a book.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BookArgs {
+    /// The book's folder (holding book.toml and notes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include notes marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// Output folder (default: build.output-dir from book.toml, or `public`).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Absolute URL the site is published at, e.g. https://user.github.io/handbook/
+    #[arg(long)]
+    pub site_url: Option<String>,
+    /// Allow an output folder outside the book or not written by handbook.
+    #[arg(long)]
+    pub force: bool,
+    /// Fail on broken internal links instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub book: BookArgs,
+    #[arg(long, short, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on; only 127.0.0.1 unless you ask for another.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// Also check http(s) links on the network.
+    #[arg(long)]
+    pub external: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// The file to write (default: <output-dir>/<book-slug>.html).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,144 @@
+//! Content errors and warnings that point at a file, line and column, collected per build.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors fail the build, warnings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in the book's sources, located as precisely as it is known.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the book root, with `/` separators.
+    pub file: String,
+    /// 1-based; 0 when the whole file is meant.
+    pub line: usize,
+    /// 1-based; 0 when unknown.
+    pub col: usize,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, line: usize, col: usize, msg: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            line,
+            col,
+            message: msg.into(),
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, line: usize, col: usize, msg: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, line, col, msg)
+        }
+    }
+
+    /// `file:line:col`, dropping the parts that are unknown, so editors can jump to it.
+    pub fn location(&self) -> String {
+        match (self.line, self.col) {
+            (0, _) => self.file.clone(),
+            (l, 0) => format!("{}:{}", self.file, l),
+            (l, c) => format!("{}:{}:{}", self.file, l, c),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {}: {}", self.location(), sev, self.message)
+    }
+}
+
+/// Every content error of one build, reported together.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render_list(.0))]
+pub struct ContentErrors(pub Vec<Diagnostic>);
+
+fn render_list(list: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in list {
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    let n = list.len();
+    out.push_str(&format!(
+        "build failed: {} error{}",
+        n,
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// A path shown to users: relative to the book root when it lies inside it.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let limit = (word.chars().count() / 3).max(2);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_and_rejects_strangers() {
+        assert_eq!(nearest("titel", ["title", "language"]), Some("title"));
+        assert_eq!(nearest("zzzzzz", ["title", "language"]), None);
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+}

@@ -1,0 +1,108 @@
+//! handbook: a static site generator for technical handbooks. `run` dispatches each command to its stage.
+
+pub mod check;
+pub mod check_external;
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod diagram;
+pub mod highlight;
+pub mod markdown;
+pub mod notes;
+pub mod output;
+pub mod search;
+pub mod site;
+pub mod templates;
+pub mod tomlerr;
+
+use anyhow::Result;
+use cli::{BookArgs, Cli, Command};
+use config::{Overrides, Settings};
+use std::time::Instant;
+
+/// What `main` turns into the process exit code.
+pub enum Outcome {
+    Ok,
+    /// Problems were found (e.g. broken links): exit 1.
+    Problems,
+}
+
+/// Run one command.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let log = Log {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Build(a) => {
+            let settings = Settings::load(
+                &a.book.root,
+                &Overrides {
+                    output: a.output,
+                    site_url: a.site_url,
+                    drafts: a.book.drafts,
+                    force: a.force,
+                    strict: a.strict,
+                },
+            )?;
+            build(&settings, &log)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Check(a) => check::run(&settings_for(&a.book)?, &a, &log),
+        Command::Serve(a) => Err(anyhow::anyhow!("serve: not available in this build ({}:{})", a.host, a.port)),
+        Command::Export(a) => Err(anyhow::anyhow!("export: not available in this build ({})", a.book.root.display())),
+    }
+}
+
+fn settings_for(b: &BookArgs) -> Result<Settings> {
+    Settings::load(
+        &b.root,
+        &Overrides {
+            drafts: b.drafts,
+            ..Default::default()
+        },
+    )
+}
+
+/// Terminal output settings.
+#[derive(Clone, Copy)]
+pub struct Log {
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// `handbook build`: build in memory, write atomically, print one summary line.
+pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
+    let t = Instant::now();
+    output::check_target(settings)?;
+    let site = site::build(settings)?;
+    let tw = Instant::now();
+    output::write_atomically(settings, &site.files)?;
+    let write_ms = tw.elapsed().as_secs_f64() * 1000.0;
+    if !log.quiet {
+        for w in &site.warnings {
+            eprintln!("{w}");
+        }
+        if log.verbose {
+            for (stage, ms) in &site.stats.timings {
+                eprintln!("  {stage:<8} {ms:>8.1} ms");
+            }
+            eprintln!("  {:<8} {:>8.1} ms", "write", write_ms);
+            eprintln!(
+                "  all-notes page {} KiB, search index {} KiB",
+                site.stats.all_notes_bytes / 1024,
+                site.stats.search_index_bytes / 1024
+            );
+        }
+        eprintln!(
+            "built {} notes, {} pages, {} warning{} in {:.0} ms -> {}",
+            site.stats.notes,
+            site.stats.pages,
+            site.warnings.len(),
+            if site.warnings.len() == 1 { "" } else { "s" },
+            t.elapsed().as_secs_f64() * 1000.0,
+            settings.output.display()
+        );
+    }
+    Ok(site)
+}

@@ -1,0 +1,20 @@
+//! The `handbook` binary: parse the command line, run, print the error chain, return the exit code.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = handbook::cli::Cli::parse();
+    match handbook::run(cli) {
+        Ok(handbook::Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(handbook::Outcome::Problems) => ExitCode::from(1),
+        Err(e) => {
+            if let Some(c) = e.downcast_ref::<handbook::diagnostics::ContentErrors>() {
+                eprintln!("{c}");
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Writes a built site into a staging folder and swaps it in whole; refuses output folders that could hold the user's own files.
+
+use crate::config::Settings;
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Marks a folder as written by handbook, so a rebuild may replace it.
+pub const MARKER: &str = ".handbook-output";
+
+/// The site as files in memory: path relative to the output root (`/`-separated) to bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Refuse output folders where replacing them could delete something that is not ours.
+pub fn check_target(settings: &Settings) -> Result<()> {
+    let out = &settings.output;
+    let root = &settings.root;
+    if out == root {
+        bail!("output folder {} is the book root; choose a folder inside it, like `public`", out.display());
+    }
+    if root.starts_with(out) {
+        bail!("output folder {} contains the book; choose a folder inside the book, like `public`", out.display());
+    }
+    if out.join("notes").is_dir() {
+        bail!("output folder {} holds a notes/ folder; refusing to replace what looks like a book", out.display());
+    }
+    if !out.starts_with(root) && !settings.force {
+        bail!(
+            "output folder {} lies outside the book at {}; pass --force to write there",
+            out.display(),
+            root.display()
+        );
+    }
+    if out.is_dir() && !out.join(MARKER).exists() && !settings.force {
+        let non_empty = std::fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
+        if non_empty {
+            bail!(
+                "output folder {} exists and was not written by handbook; empty it, choose another, or pass --force to replace it",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Write `files` to a staging folder beside the output and swap it in; the old output is
+/// removed only after the new one is in place.
+pub fn write_atomically(settings: &Settings, files: &Files) -> Result<()> {
+    check_target(settings)?;
+    let out = &settings.output;
+    let parent = out.parent().context("output folder has no parent")?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.staging-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = write_tree(&staging, files).and_then(|_| swap(&staging, out, &old));
+    if result.is_err() && staging.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(dir: &Path, files: &Files) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            if made.insert(p.to_path_buf()) {
+                std::fs::create_dir_all(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+            }
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    std::fs::write(dir.join(MARKER), b"written by handbook; the folder is replaced on each build\n")?;
+    Ok(())
+}
+
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, old)
+            .with_context(|| format!("cannot move the previous {} aside", out.display()))?;
+    }
+    if let Err(e) = std::fs::rename(staging, out) {
+        if had_old {
+            let _ = std::fs::rename(old, out);
+        }
+        return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(old)
+            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Tera templates and theme files: built-in ones embedded in the binary, overridden file by file by the book's own.
+
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+
+/// The built-in templates, by name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("note.html", include_str!("../templates/note.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// The built-in static files, copied to the output root unless the book has its own.
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("app.js", include_bytes!("../static/app.js")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+];
+
+/// Load the templates: built-in first, then every file of the book's `templates/` on top.
+pub fn load(root: &Path) -> Result<Tera> {
+    let mut sources: BTreeMap<String, String> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for e in walkdir::WalkDir::new(&dir).min_depth(1) {
+            let e = e?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let name = e
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(e.path())
+                .with_context(|| format!("templates/{name}: cannot read as UTF-8"))?;
+            sources.insert(name, text);
+        }
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+    Ok(tera)
+}
+
+/// Render a template, turning Tera's nested errors into one readable line.
+pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
+    tera.render(name, ctx)
+        .map_err(|e| anyhow::anyhow!("templates/{name}: {}", error_chain(&e)))
+}
+
+/// Tera hides the real cause several levels deep: print the whole chain once.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let s = c.to_string();
+        if !parts.contains(&s) {
+            parts.push(s);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
+}

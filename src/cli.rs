@@ -31,6 +31,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the whole book as one self-contained HTML file.
     Export(ExportArgs),
+    /// Create a new book that builds at once.
+    Init(InitArgs),
+    /// Write a new note at the next number of a section and print its path.
+    New(NewArgs),
+    /// Print shell completions (bash, zsh, fish).
+    Completions(CompletionsArgs),
 }
 
 /// Options shared by every command that reads a book.
@@ -101,4 +107,38 @@ pub struct ExportArgs {
     /// The file to write (default: <output-dir>/<book-slug>.html).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the new book (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Write into a folder that is not empty.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// The note's title.
+    pub title: String,
+    /// Section folder name or title (e.g. `02-core-building-blocks` or "Core Building Blocks").
+    #[arg(long)]
+    pub section: String,
+    #[arg(long, default_value = "beginner")]
+    pub level: String,
+    #[arg(long, default_value = "0-2")]
+    pub yoe: String,
+    /// Comma-separated tags.
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh or fish.
+    pub shell: String,
 }

@@ -1,16 +1,19 @@
 //! handbook: a static site generator for technical handbooks. `run` dispatches each command to its stage.
 
+pub mod authoring;
 pub mod check;
 pub mod check_external;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod diagram;
+pub mod export;
 pub mod highlight;
 pub mod markdown;
 pub mod notes;
 pub mod output;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod tomlerr;
@@ -49,8 +52,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Check(a) => check::run(&settings_for(&a.book)?, &a, &log),
-        Command::Serve(a) => Err(anyhow::anyhow!("serve: not available in this build ({}:{})", a.host, a.port)),
-        Command::Export(a) => Err(anyhow::anyhow!("export: not available in this build ({})", a.book.root.display())),
+        Command::Serve(a) => serve::run(&a, &log),
+        Command::Export(a) => export::run(&a, &log),
+        Command::Init(a) => authoring::init(&a, &log),
+        Command::New(a) => authoring::new_note(&a, &log),
+        Command::Completions(a) => authoring::completions(&a),
     }
 }
 

@@ -1,0 +1,94 @@
+//! Fixture books for integration tests: a temp folder, a few files, and the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestBook {
+    pub dir: tempfile::TempDir,
+}
+
+/// Front matter for a note with the given title (beginner, 0-2, tags a and b).
+pub fn fm(title: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"alpha\", \"beta\"]\n+++\n\n")
+}
+
+impl TestBook {
+    /// An empty book with a minimal book.toml.
+    pub fn new() -> TestBook {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let b = TestBook { dir };
+        b.write("book.toml", "[book]\ntitle = \"Test Book\"\n");
+        b
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Write a file (creating folders).
+    pub fn write(&self, rel: &str, content: &str) -> &Self {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+        self
+    }
+
+    /// Write a note with standard front matter and the given body.
+    pub fn note(&self, rel: &str, title: &str, body: &str) -> &Self {
+        self.write(rel, &format!("{}{}", fm(title), body))
+    }
+
+    /// Run the binary with `args` in the book folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(args)
+            .current_dir(self.root())
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .expect("run handbook")
+    }
+
+    /// `handbook build`, asserting success.
+    pub fn build_ok(&self) -> Output {
+        let o = self.run(&["build"]);
+        assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
+        o
+    }
+
+    /// A file of the built site.
+    pub fn out(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path("public").join(rel))
+            .unwrap_or_else(|e| panic!("public/{rel}: {e}"))
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A small book with two sections and cross links, used by many tests.
+pub fn two_section_book() -> TestBook {
+    let b = TestBook::new();
+    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
+    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    b.note(
+        "notes/01-basics/01-first.md",
+        "First Note",
+        "## Overview\n\nSee [second](../02-more/02-second.md#details) and [here](#overview).\n\n## Overview\n\nDuplicate heading.[^1]\n\n[^1]: A footnote.\n",
+    );
+    b.note(
+        "notes/02-more/02-second.md",
+        "Second Note",
+        "## Details\n\nBack to [first](../01-basics/01-first.md).\n\n```sql\nSELECT 1;\n```\n",
+    );
+    b
+}

@@ -92,3 +92,26 @@ pub fn two_section_book() -> TestBook {
     );
     b
 }
+
+/// Run `node tests/browser/<script> <args>`; skip (with a note) where Chromium or the npm
+/// packages are missing, except in CI (`CI` set), where a missing browser is a failure.
+pub fn browser_test(script: &str, args: &[&str]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists() && dir.join("node_modules/playwright-core").exists();
+    if !ready {
+        if std::env::var_os("CI").is_some() {
+            panic!("browser tests need {chromium} and `npm ci` in tests/browser (see .ci/run)");
+        }
+        eprintln!("skipping {script}: install chromium and run `npm ci` in tests/browser to run it");
+        return;
+    }
+    let o = Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{script} failed:\n{out}");
+}

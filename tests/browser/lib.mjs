@@ -1,0 +1,42 @@
+// Shared helpers for browser tests: launch Debian's Chromium headless, collect console errors and requests.
+import { chromium } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+/** Launch headless Chromium with the flags this machine needs (no sandbox as root, no background traffic). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A page that records console errors, page errors and failed requests. */
+export async function openPage(browser, opts = {}) {
+  const context = await browser.newContext({
+    viewport: opts.viewport || { width: 1280, height: 900 },
+    colorScheme: opts.colorScheme || "light",
+    offline: !!opts.offline,
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (m) => { if (m.type() === "error") page.problems.push("console: " + m.text()); });
+  page.on("pageerror", (e) => page.problems.push("pageerror: " + e.message));
+  page.on("requestfailed", (r) => page.problems.push("requestfailed: " + r.url() + " " + (r.failure() || {}).errorText));
+  return { context, page };
+}
+
+let failures = 0, passes = 0;
+/** Run one named check; failures are counted and printed, the run goes on. */
+export async function test(name, fn) {
+  try { await fn(); passes++; console.log("ok   " + name); }
+  catch (e) { failures++; console.log("FAIL " + name + "\n     " + (e && e.stack || e)); }
+}
+export function assert(cond, msg) { if (!cond) throw new Error(msg || "assertion failed"); }
+/** Print the summary and exit non-zero when anything failed. */
+export function done() {
+  console.log(`${passes} passed, ${failures} failed`);
+  process.exit(failures ? 1 : 0);
+}

@@ -238,14 +238,14 @@ fn cached_lines(syntax: &'static SyntaxReference, lang: &str, code: &str) -> Arc
 }
 
 fn highlight_lines(syntax: &SyntaxReference, code: &str) -> Vec<String> {
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
             // A grammar failure should never lose the code: fall back to plain text.
             return code.lines().map(crate::markdown::escape).collect();
         }
     }
-    split_balanced(&gen.finalize())
+    split_balanced(&generator.finalize())
 }
 
 /// Split highlighted HTML at newlines, closing open spans at each line end and reopening them after.

@@ -318,7 +318,6 @@ pub fn compose(
 ) -> Result<Files> {
     let tera = templates::load(&settings.root)?;
     let theme_css = crate::highlight::stylesheet();
-    let diagram_css = crate::diagram::stylesheet();
     let statics = static_files(settings)?;
     let version = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -337,7 +336,6 @@ pub fn compose(
     };
     let mut files: Files = statics;
     files.insert("highlight.css".into(), theme_css.into_bytes());
-    files.insert("diagram.css".into(), diagram_css.into_bytes());
 
     // The all-notes page.
     let mut ctx = common.context(

@@ -20,6 +20,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("app.js", include_bytes!("../static/app.js")),
+    ("diagram.css", include_bytes!("../static/diagram.css")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
 

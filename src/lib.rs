@@ -16,6 +16,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod term;
 pub mod tomlerr;
 
 use anyhow::Result;
@@ -87,7 +88,7 @@ pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
     let write_ms = tw.elapsed().as_secs_f64() * 1000.0;
     if !log.quiet {
         for w in &site.warnings {
-            eprintln!("{w}");
+            term::eprint_diagnostic(w);
         }
         if log.verbose {
             for (stage, ms) in &site.stats.timings {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "handbook",
     version,
     about = "Build technical handbooks: one page with every note, one page per note.",
-    after_help = "Examples:\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file"
+    after_help = "Examples:\n  handbook init my-book          start a book that builds at once\n  handbook new \"Load Balancers\" --section core-building-blocks --level intermediate\n                                 add a note at the next number, print its path\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file\n  handbook completions zsh > ~/.zfunc/_handbook\n                                 shell completions (bash, zsh, fish)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -139,6 +139,7 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// bash, zsh or fish.
-    pub shell: String,
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -16,6 +16,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod term;
 pub mod tomlerr;
 
 use anyhow::Result;
@@ -81,13 +82,15 @@ pub struct Log {
 pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
     let t = Instant::now();
     output::check_target(settings)?;
-    let site = site::build(settings)?;
+    let progress = term::Progress::new("rendering notes", log);
+    let site = site::build_with_progress(settings, &mut site::Cache::default(), &progress)?;
+    progress.finish();
     let tw = Instant::now();
     output::write_atomically(settings, &site.files)?;
     let write_ms = tw.elapsed().as_secs_f64() * 1000.0;
     if !log.quiet {
         for w in &site.warnings {
-            eprintln!("{w}");
+            term::eprint_diagnostic(w);
         }
         if log.verbose {
             for (stage, ms) in &site.stats.timings {

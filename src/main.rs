@@ -10,9 +10,13 @@ fn main() -> ExitCode {
         Ok(handbook::Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
             if let Some(c) = e.downcast_ref::<handbook::diagnostics::ContentErrors>() {
-                eprintln!("{c}");
+                for d in &c.0 {
+                    handbook::term::eprint_diagnostic(d);
+                }
+                let n = c.0.len();
+                eprintln!("build failed: {n} error{}", if n == 1 { "" } else { "s" });
             } else {
-                eprintln!("error: {e:#}");
+                handbook::term::eprint_error(&format!("{e:#}"));
             }
             ExitCode::from(2)
         }

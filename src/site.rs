@@ -5,6 +5,7 @@ use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
 use crate::markdown::{self, materialize, Lookup, RenderedNote, TocEntry, View};
 use crate::notes::{self, slugify, Book, Note};
 use crate::output::Files;
+use crate::term::Progress;
 use crate::{check, search, templates};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -47,13 +48,23 @@ pub fn build(settings: &Settings) -> Result<Site> {
 
 /// Build, re-rendering only notes whose source (or the set of notes) changed since `cache` was filled.
 pub fn build_with_cache(settings: &Settings, cache: &mut Cache) -> Result<Site> {
+    build_with_progress(settings, cache, &Progress::hidden())
+}
+
+/// `build_with_cache`, counting rendered notes on `progress` (a bar on terminals for big books).
+pub fn build_with_progress(
+    settings: &Settings,
+    cache: &mut Cache,
+    progress: &Progress,
+) -> Result<Site> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let book = notes::load(settings)?;
     timings.push(("load", ms(t)));
 
     let t = Instant::now();
-    let (rendered, rerendered) = render_all(&book, cache);
+    progress.set_total(book.notes.len());
+    let (rendered, rerendered) = render_all(&book, cache, progress);
     timings.push(("render", ms(t)));
 
     let mut diags: Vec<Diagnostic> = rendered
@@ -99,7 +110,11 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-fn render_all(book: &Book, cache: &mut Cache) -> (Vec<Arc<RenderedNote>>, usize) {
+fn render_all(
+    book: &Book,
+    cache: &mut Cache,
+    progress: &Progress,
+) -> (Vec<Arc<RenderedNote>>, usize) {
     let lookup = Lookup::new(book);
     // Links resolve against the set of notes: when it changes, every note renders again.
     let set_sig = {
@@ -125,13 +140,17 @@ fn render_all(book: &Book, cache: &mut Cache) -> (Vec<Arc<RenderedNote>>, usize)
         .notes
         .par_iter()
         .zip(keys.par_iter())
-        .map(|(n, &key)| match cache.notes.get(&n.rel_path) {
-            Some((k, r)) if *k == key => (r.clone(), false),
-            _ => {
-                let mut r = markdown::render(n, book, &lookup);
-                r.source_hash = key;
-                (Arc::new(r), true)
-            }
+        .map(|(n, &key)| {
+            let r = match cache.notes.get(&n.rel_path) {
+                Some((k, r)) if *k == key => (r.clone(), false),
+                _ => {
+                    let mut r = markdown::render(n, book, &lookup);
+                    r.source_hash = key;
+                    (Arc::new(r), true)
+                }
+            };
+            progress.inc(1);
+            r
         })
         .collect();
     let rerendered = results.iter().filter(|(_, fresh)| *fresh).count();

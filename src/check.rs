@@ -2,7 +2,7 @@
 
 use crate::cli::{CheckArgs, Format};
 use crate::config::Settings;
-use crate::diagnostics::{nearest, Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Severity, nearest};
 use crate::markdown::{LinkTarget, RenderedNote};
 use crate::notes::Book;
 use crate::output::Files;
@@ -12,7 +12,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Check every link written in a note against the notes, their ids and the files of the book.
-pub fn source_links(settings: &Settings, book: &Book, rendered: &[Arc<RenderedNote>]) -> Vec<Diagnostic> {
+pub fn source_links(
+    settings: &Settings,
+    book: &Book,
+    rendered: &[Arc<RenderedNote>],
+) -> Vec<Diagnostic> {
     let by_slug = book.by_slug();
     let ids: Vec<HashSet<&str>> = rendered
         .iter()
@@ -37,19 +41,30 @@ pub fn source_links(settings: &Settings, book: &Book, rendered: &[Arc<RenderedNo
                     let file = p.rsplit('/').next().unwrap_or(p);
                     let want = crate::notes::slug_of_file(file);
                     let hint = nearest(&want, book.notes.iter().map(|n| n.slug.as_str()))
-                        .map(|s| format!("; did you mean {}?", relative_from(&n.rel_path, &book.notes[by_slug[s]].rel_path)))
+                        .map(|s| {
+                            format!(
+                                "; did you mean {}?",
+                                relative_from(&n.rel_path, &book.notes[by_slug[s]].rel_path)
+                            )
+                        })
                         .unwrap_or_default();
                     Some(format!("no note at {p}{hint}"))
                 }
                 LinkTarget::File(p) => {
                     let exists = settings.root.join("static").join(p).exists()
                         || settings.root.join(p).exists()
-                        || crate::templates::BUILTIN_STATIC.iter().any(|(name, _)| name == p);
-                    (!exists).then(|| format!("no file {p} (files live under static/ or beside the note)"))
+                        || crate::templates::BUILTIN_STATIC
+                            .iter()
+                            .any(|(name, _)| name == p);
+                    (!exists).then(|| {
+                        format!("no file {p} (files live under static/ or beside the note)")
+                    })
                 }
-                LinkTarget::Other(d) if d.starts_with('/') && !d.starts_with("//") => Some(format!(
-                    "root-absolute link `{d}` breaks when the site is served under a sub-path (GitHub Pages /repo/); use a relative path"
-                )),
+                LinkTarget::Other(d) if d.starts_with('/') && !d.starts_with("//") => {
+                    Some(format!(
+                        "root-absolute link `{d}` breaks when the site is served under a sub-path (GitHub Pages /repo/); use a relative path"
+                    ))
+                }
                 _ => None,
             };
             if let Some(msg) = problem {
@@ -57,7 +72,12 @@ pub fn source_links(settings: &Settings, book: &Book, rendered: &[Arc<RenderedNo
                     &n.rel_path,
                     l.line,
                     l.col,
-                    format!("broken {} [{}]({}): {msg}", if l.is_image { "image" } else { "link" }, l.text, l.dest),
+                    format!(
+                        "broken {} [{}]({}): {msg}",
+                        if l.is_image { "image" } else { "link" },
+                        l.text,
+                        l.dest
+                    ),
                 ));
             }
         }
@@ -81,7 +101,11 @@ fn relative_from(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let from_dir = &from_dir[..from_dir.len() - 1];
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     parts.extend(&to_parts[common..]);
     parts.join("/")
@@ -97,7 +121,12 @@ pub fn crawl(files: &Files) -> Vec<Diagnostic> {
         let mut seen = HashSet::new();
         for id in attr_values(&html, "id") {
             if !seen.insert(id.clone()) {
-                out.push(Diagnostic::error(path.as_str(), 0, 0, format!("id `{id}` is repeated on this page")));
+                out.push(Diagnostic::error(
+                    path.as_str(),
+                    0,
+                    0,
+                    format!("id `{id}` is repeated on this page"),
+                ));
             }
         }
         ids.insert(path.as_str(), seen);
@@ -105,7 +134,11 @@ pub fn crawl(files: &Files) -> Vec<Diagnostic> {
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
         // The 404 page anchors its links with <base>; they are checked from the root.
-        let base_dir = if html.contains("<base href=") { "" } else { parent_dir(path) };
+        let base_dir = if html.contains("<base href=") {
+            ""
+        } else {
+            parent_dir(path)
+        };
         for attr in ["href", "src"] {
             for v in attr_values(&html, attr) {
                 if let Some(problem) = check_url(path, base_dir, &v, files, &ids) {
@@ -124,14 +157,22 @@ fn check_url(
     files: &Files,
     ids: &HashMap<&str, HashSet<String>>,
 ) -> Option<String> {
-    if url.is_empty() || url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") || url.starts_with("javascript:") || url.starts_with("tel:") {
+    if url.is_empty()
+        || url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("data:")
+        || url.starts_with("javascript:")
+        || url.starts_with("tel:")
+    {
         return None;
     }
     if url.starts_with('/') {
         if page == "404.html" {
             return None;
         }
-        return Some(format!("root-absolute link `{url}` breaks under a sub-path"));
+        return Some(format!(
+            "root-absolute link `{url}` breaks under a sub-path"
+        ));
     }
     let url = decode_entities(url);
     let (path, frag) = match url.split_once('#') {
@@ -142,15 +183,27 @@ fn check_url(
     let target = if path.is_empty() {
         page.to_string()
     } else {
-        let joined = crate::markdown::resolve_relative(&format!("{base_dir}x"), &crate::markdown::percent_decode(path));
+        let joined = crate::markdown::resolve_relative(
+            &format!("{base_dir}x"),
+            &crate::markdown::percent_decode(path),
+        );
         if joined.is_empty() || path.ends_with('/') {
-            format!("{}index.html", if joined.is_empty() { String::new() } else { format!("{joined}/") })
+            format!(
+                "{}index.html",
+                if joined.is_empty() {
+                    String::new()
+                } else {
+                    format!("{joined}/")
+                }
+            )
         } else {
             joined
         }
     };
     if !files.contains_key(&target) {
-        return Some(format!("link `{url}` points to {target}, which the site does not have"));
+        return Some(format!(
+            "link `{url}` points to {target}, which the site does not have"
+        ));
     }
     if let Some(f) = frag {
         if f.is_empty() {
@@ -194,9 +247,9 @@ fn decode_entities(s: &str) -> String {
                 "lt" => Some('<'),
                 "gt" => Some('>'),
                 "apos" => Some('\''),
-                n if n.starts_with("#x") || n.starts_with("#X") => {
-                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
-                }
+                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
                 n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             };
@@ -237,7 +290,10 @@ pub fn attr_values(html: &str, name: &str) -> Vec<String> {
             }
         }
         let start = i + needle.len();
-        let end = rest[start..].find('"').map(|e| start + e).unwrap_or(rest.len());
+        let end = rest[start..]
+            .find('"')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
         out.push(rest[start..end].to_string());
         rest = &rest[end..];
     }
@@ -254,7 +310,11 @@ pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> 
     if problems.is_empty() {
         problems.extend(crawl_problems);
     } else {
-        problems.extend(crawl_problems.into_iter().filter(|d| d.message.contains("repeated")));
+        problems.extend(
+            crawl_problems
+                .into_iter()
+                .filter(|d| d.message.contains("repeated")),
+        );
     }
     let _ = source_dests;
     let mut warnings: Vec<Diagnostic> = site.warnings.clone();
@@ -268,13 +328,20 @@ pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> 
         }
     }
     report(&problems, &warnings, args.format, log);
-    Ok(if problems.is_empty() { Outcome::Ok } else { Outcome::Problems })
+    Ok(if problems.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Problems
+    })
 }
 
 fn report(problems: &[Diagnostic], warnings: &[Diagnostic], format: Format, log: &Log) {
     match format {
         Format::Human => {
-            for d in problems.iter().chain(warnings.iter().filter(|_| !log.quiet)) {
+            for d in problems
+                .iter()
+                .chain(warnings.iter().filter(|_| !log.quiet))
+            {
                 println!("{d}");
             }
             if !log.quiet {
@@ -289,7 +356,11 @@ fn report(problems: &[Diagnostic], warnings: &[Diagnostic], format: Format, log:
         }
         Format::Github => {
             for d in problems.iter().chain(warnings) {
-                let kind = if d.severity == Severity::Error { "error" } else { "warning" };
+                let kind = if d.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
                 let mut loc = format!("file={}", d.file);
                 if d.line > 0 {
                     loc.push_str(&format!(",line={}", d.line));
@@ -309,7 +380,9 @@ fn report(problems: &[Diagnostic], warnings: &[Diagnostic], format: Format, log:
 
 /// Workflow commands need `%`, CR and LF escaped.
 fn gh_escape(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 #[cfg(test)]
@@ -318,13 +391,19 @@ mod tests {
 
     #[test]
     fn relative_paths_between_notes() {
-        assert_eq!(relative_from("notes/a/1-x.md", "notes/b/2-y.md"), "../b/2-y.md");
+        assert_eq!(
+            relative_from("notes/a/1-x.md", "notes/b/2-y.md"),
+            "../b/2-y.md"
+        );
         assert_eq!(relative_from("notes/a/1-x.md", "notes/a/2-y.md"), "2-y.md");
     }
 
     #[test]
     fn attr_values_skip_scripts() {
-        let v = attr_values("<a href=\"x\"><script>let s=' href=\"no\"';</script><a href=\"y\">", "href");
+        let v = attr_values(
+            "<a href=\"x\"><script>let s=' href=\"no\"';</script><a href=\"y\">",
+            "href",
+        );
         assert_eq!(v, vec!["x", "y"]);
     }
 }

@@ -189,7 +189,10 @@ impl Settings {
         if ov.strict {
             build.strict = true;
         }
-        let out = ov.output.clone().unwrap_or_else(|| build.output_dir.clone());
+        let out = ov
+            .output
+            .clone()
+            .unwrap_or_else(|| build.output_dir.clone());
         let output = if out.is_absolute() {
             out
         } else {
@@ -202,11 +205,7 @@ impl Settings {
             .filter(|s| !s.trim().is_empty())
             .map(|s| {
                 let s = s.trim().to_string();
-                if s.ends_with('/') {
-                    s
-                } else {
-                    s + "/"
-                }
+                if s.ends_with('/') { s } else { s + "/" }
             });
         Settings {
             root,

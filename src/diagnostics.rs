@@ -35,7 +35,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, line: usize, col: usize, msg: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        line: usize,
+        col: usize,
+        msg: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(file, line, col, msg)

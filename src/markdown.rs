@@ -4,9 +4,9 @@
 //! view: `materialize` fills them in for the per-note page (plain ids, `slug.html#id` links) or
 //! the all-notes page (ids namespaced `slug--id`, in-page `#slug--id` links).
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{Diagnostic, line_col};
 use crate::highlight::{self, FenceOptions};
-use crate::notes::{slugify, Book, Note};
+use crate::notes::{Book, Note, slugify};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -30,7 +30,10 @@ pub struct TocEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkTarget {
     /// Another note (or this one), with an optional fragment.
-    Note { slug: String, fragment: Option<String> },
+    Note {
+        slug: String,
+        fragment: Option<String>,
+    },
     /// `#fragment` within the same note.
     Anchor(String),
     /// A `.md` link that matches no note.
@@ -202,7 +205,10 @@ impl<'a> Renderer<'a> {
     /// File line and column of a byte offset in the body.
     fn pos(&self, offset: usize) -> (usize, usize) {
         let idx = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let (_, col) = line_col(&self.note.body[self.line_starts[idx]..], offset - self.line_starts[idx]);
+        let (_, col) = line_col(
+            &self.note.body[self.line_starts[idx]..],
+            offset - self.line_starts[idx],
+        );
         (self.note.body_line + idx, col)
     }
 
@@ -231,8 +237,9 @@ impl<'a> Renderer<'a> {
 
     fn run(mut self) -> RenderedNote {
         let body = self.note.body.clone();
-        let events: Vec<(Event, std::ops::Range<usize>)> =
-            Parser::new_ext(&body, options()).into_offset_iter().collect();
+        let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(&body, options())
+            .into_offset_iter()
+            .collect();
         // Custom `{#id}`s are claimed first so automatic ids never take them.
         for (e, _) in &events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
@@ -265,7 +272,9 @@ impl<'a> Renderer<'a> {
                         CodeBlockKind::Fenced(info) => info.to_string(),
                         CodeBlockKind::Indented => String::new(),
                     };
-                    produced.push(Event::Html(self.code_block(&info, &code, range.start).into()));
+                    produced.push(Event::Html(
+                        self.code_block(&info, &code, range.start).into(),
+                    ));
                     i = end;
                 }
                 Event::Start(Tag::Link {
@@ -293,7 +302,10 @@ impl<'a> Renderer<'a> {
                     let end = find_end(&events, i);
                     let alt = plain_text(&events[i + 1..end]);
                     let src = self.link(dest_url, &alt, range.start, true);
-                    let mut tag = format!("<img src=\"{src}\" alt=\"{}\" loading=\"lazy\"", escape(&alt));
+                    let mut tag = format!(
+                        "<img src=\"{src}\" alt=\"{}\" loading=\"lazy\"",
+                        escape(&alt)
+                    );
                     if !title.is_empty() {
                         let _ = write!(tag, " title=\"{}\"", escape(title));
                     }
@@ -418,10 +430,7 @@ impl<'a> Renderer<'a> {
             return match crate::diagram::render(code) {
                 Ok(svg) => svg,
                 Err(e) => {
-                    self.error(
-                        fence_line + e.line,
-                        format!("diagram: {}", e.message),
-                    );
+                    self.error(fence_line + e.line, format!("diagram: {}", e.message));
                     String::new()
                 }
             };
@@ -583,11 +592,7 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
 
 fn footnote_id(label: &str) -> String {
     let s = slugify(label);
-    if s.is_empty() {
-        "note".into()
-    } else {
-        s
-    }
+    if s.is_empty() { "note".into() } else { s }
 }
 
 /// `sql {hl_lines=[2]}` -> ("sql", "{hl_lines=[2]}"); also `sql,linenos`.
@@ -623,12 +628,13 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -1,7 +1,7 @@
 //! Walks `notes/`: sections and notes in number-prefix order, front matter parsed with line numbers, slugs.
 
 use crate::config::Settings;
-use crate::diagnostics::{display_path, ContentErrors, Diagnostic};
+use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::tomlerr;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -231,11 +231,10 @@ fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, bool)>> {
         if name.starts_with('_') || name.starts_with('.') {
             continue;
         }
-        let is_dir = e.file_type().is_dir()
-            || (e.file_type().is_symlink() && e.path().is_dir());
+        let is_dir = e.file_type().is_dir() || (e.file_type().is_symlink() && e.path().is_dir());
         v.push((e.into_path(), is_dir));
     }
-    v.sort_by(|a, b| order_key(&file_name(&a.0)).cmp(&order_key(&file_name(&b.0))));
+    v.sort_by_key(|a| order_key(&file_name(&a.0)));
     Ok(v)
 }
 
@@ -246,7 +245,10 @@ fn order_key(name: &str) -> (u64, String) {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().unwrap_or_default().to_string_lossy().into_owned()
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn is_note_file(p: &Path) -> bool {
@@ -491,7 +493,8 @@ mod tests {
         parse_note("notes/a/01-x.md", text, "x".into(), 0)
     }
 
-    const OK: &str = "+++\ntitle = \"T\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"a\"]\n+++\n\n## Hi\n";
+    const OK: &str =
+        "+++\ntitle = \"T\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"a\"]\n+++\n\n## Hi\n";
 
     #[test]
     fn parses_front_matter_and_body_line() {
@@ -505,7 +508,10 @@ mod tests {
     fn unknown_level_names_line_and_allowed_values() {
         let e = parse(&OK.replace("beginner", "expert")).unwrap_err();
         assert_eq!(e[0].line, 3);
-        assert!(e[0].message.contains("allowed: beginner, intermediate, advanced"));
+        assert!(
+            e[0].message
+                .contains("allowed: beginner, intermediate, advanced")
+        );
     }
 
     #[test]
@@ -513,24 +519,35 @@ mod tests {
         let e = parse(&OK.replace("0-2", "lots")).unwrap_err();
         assert_eq!(e[0].line, 4);
         let e = parse(&OK.replace("tags", "tagz")).unwrap_err();
-        assert!(e[0].message.contains("did you mean `tags`?"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("did you mean `tags`?"),
+            "{}",
+            e[0].message
+        );
         assert_eq!(e[0].line, 5);
     }
 
     #[test]
     fn missing_and_unclosed_front_matter() {
-        assert!(parse("## no fm\n").unwrap_err()[0]
-            .message
-            .contains("missing front matter"));
-        assert!(parse("+++\ntitle = \"x\"\n").unwrap_err()[0]
-            .message
-            .contains("never closed"));
+        assert!(
+            parse("## no fm\n").unwrap_err()[0]
+                .message
+                .contains("missing front matter")
+        );
+        assert!(
+            parse("+++\ntitle = \"x\"\n").unwrap_err()[0]
+                .message
+                .contains("never closed")
+        );
     }
 
     #[test]
     fn slugs_and_yoe() {
         assert_eq!(slug_of_file("07-load-balancers.md"), "load-balancers");
-        assert_eq!(slugify("L4 vs. L7: Load Balancing!"), "l4-vs-l7-load-balancing");
+        assert_eq!(
+            slugify("L4 vs. L7: Load Balancing!"),
+            "l4-vs-l7-load-balancing"
+        );
         assert!(valid_yoe("7+") && valid_yoe("2-4") && !valid_yoe("4-2") && !valid_yoe("x"));
     }
 }

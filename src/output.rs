@@ -1,7 +1,7 @@
 //! Writes a built site into a staging folder and swaps it in whole; refuses output folders that could hold the user's own files.
 
 use crate::config::Settings;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -16,13 +16,22 @@ pub fn check_target(settings: &Settings) -> Result<()> {
     let out = &settings.output;
     let root = &settings.root;
     if out == root {
-        bail!("output folder {} is the book root; choose a folder inside it, like `public`", out.display());
+        bail!(
+            "output folder {} is the book root; choose a folder inside it, like `public`",
+            out.display()
+        );
     }
     if root.starts_with(out) {
-        bail!("output folder {} contains the book; choose a folder inside the book, like `public`", out.display());
+        bail!(
+            "output folder {} contains the book; choose a folder inside the book, like `public`",
+            out.display()
+        );
     }
     if out.join("notes").is_dir() {
-        bail!("output folder {} holds a notes/ folder; refusing to replace what looks like a book", out.display());
+        bail!(
+            "output folder {} holds a notes/ folder; refusing to replace what looks like a book",
+            out.display()
+        );
     }
     if !out.starts_with(root) && !settings.force {
         bail!(
@@ -72,15 +81,17 @@ fn write_tree(dir: &Path, files: &Files) -> Result<()> {
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (rel, bytes) in files {
         let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            if made.insert(p.to_path_buf()) {
-                std::fs::create_dir_all(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?;
-            }
+        if let Some(p) = path.parent()
+            && made.insert(p.to_path_buf())
+        {
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
         }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    std::fs::write(dir.join(MARKER), b"written by handbook; the folder is replaced on each build\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        b"written by handbook; the folder is replaced on each build\n",
+    )?;
     Ok(())
 }
 

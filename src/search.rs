@@ -8,10 +8,12 @@ use std::sync::Arc;
 /// Longest text kept per heading chunk; keeps the index well under the all-notes page.
 const CHUNK_CHARS: usize = 1200;
 
+/// slug, number, title, level, yoe, tags, section title
+type NoteEntry<'a> = (&'a str, usize, &'a str, &'a str, &'a str, &'a [String], &'a str);
+
 #[derive(Serialize)]
 struct Index<'a> {
-    /// slug, number, title, level, yoe, tags, section title
-    notes: Vec<(&'a str, usize, &'a str, &'a str, &'a str, &'a [String], &'a str)>,
+    notes: Vec<NoteEntry<'a>>,
     /// note position, heading id ("" = intro), heading text, plain text
     docs: Vec<(usize, &'a str, &'a str, String)>,
 }
@@ -40,7 +42,12 @@ pub fn index_js(book: &Book, rendered: &[Arc<RenderedNote>]) -> String {
                 .find(|t| &t.id == id)
                 .map(|t| t.text.as_str())
                 .unwrap_or("");
-            idx.docs.push((n.index, id, heading, crate::site::truncate_words(text, CHUNK_CHARS)));
+            idx.docs.push((
+                n.index,
+                id,
+                heading,
+                crate::site::truncate_words(text, CHUNK_CHARS),
+            ));
         }
     }
     format!(

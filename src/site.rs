@@ -2,8 +2,8 @@
 
 use crate::config::Settings;
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
-use crate::markdown::{self, materialize, Lookup, RenderedNote, TocEntry, View};
-use crate::notes::{self, slugify, Book, Note};
+use crate::markdown::{self, Lookup, RenderedNote, TocEntry, View, materialize};
+use crate::notes::{self, Book, Note, slugify};
 use crate::output::Files;
 use crate::term::Progress;
 use crate::{check, search, templates};
@@ -80,8 +80,9 @@ pub fn build_with_progress(
     }
     diags.extend(link_problems);
     timings.push(("check", ms(t)));
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        diags.into_iter().partition(|d| d.severity == Severity::Error);
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
         return Err(ContentErrors(errors).into());
     }
@@ -393,8 +394,14 @@ pub fn compose(
                 },
             );
             ctx.insert("note", &nc);
-            let prev = n.index.checked_sub(1).map(|i| common.note_ctx(&book.notes[i], None));
-            let next = book.notes.get(n.index + 1).map(|x| common.note_ctx(x, None));
+            let prev = n
+                .index
+                .checked_sub(1)
+                .map(|i| common.note_ctx(&book.notes[i], None));
+            let next = book
+                .notes
+                .get(n.index + 1)
+                .map(|x| common.note_ctx(x, None));
             ctx.insert("prev", &prev);
             ctx.insert("next", &next);
             Ok((path, templates::render(&tera, "note.html", &ctx)?))
@@ -428,10 +435,22 @@ pub fn compose(
                 kind: "tag",
             },
         );
-        ctx.insert("tag", &TagCtx { name: name.clone(), slug: slug.clone() });
-        let list: Vec<NoteCtx> = idx.iter().map(|&i| common.note_ctx(&book.notes[i], None)).collect();
+        ctx.insert(
+            "tag",
+            &TagCtx {
+                name: name.clone(),
+                slug: slug.clone(),
+            },
+        );
+        let list: Vec<NoteCtx> = idx
+            .iter()
+            .map(|&i| common.note_ctx(&book.notes[i], None))
+            .collect();
         ctx.insert("notes", &list);
-        files.insert(path, templates::render(&tera, "tag.html", &ctx)?.into_bytes());
+        files.insert(
+            path,
+            templates::render(&tera, "tag.html", &ctx)?.into_bytes(),
+        );
     }
     let mut ctx = common.context(
         "../",
@@ -444,7 +463,10 @@ pub fn compose(
         },
     );
     ctx.insert("all_tags", &tag_counts(book));
-    files.insert("tags/index.html".into(), templates::render(&tera, "tags.html", &ctx)?.into_bytes());
+    files.insert(
+        "tags/index.html".into(),
+        templates::render(&tera, "tags.html", &ctx)?.into_bytes(),
+    );
 
     // 404: GitHub Pages serves it at any depth, so it anchors its links with <base> when the URL is known.
     let mut ctx = common.context(
@@ -458,13 +480,19 @@ pub fn compose(
         },
     );
     ctx.insert("base_path", &settings.site_url.as_deref().map(url_path));
-    files.insert("404.html".into(), templates::render(&tera, "404.html", &ctx)?.into_bytes());
+    files.insert(
+        "404.html".into(),
+        templates::render(&tera, "404.html", &ctx)?.into_bytes(),
+    );
 
     let index = search::index_js(book, rendered);
     stats.search_index_bytes = index.len();
     files.insert("search-index.js".into(), index.into_bytes());
     files.insert("nav.js".into(), nav_js(book).into_bytes());
-    files.insert("sitemap.xml".into(), sitemap(settings, book, &by_tag).into_bytes());
+    files.insert(
+        "sitemap.xml".into(),
+        sitemap(settings, book, &by_tag).into_bytes(),
+    );
     files.insert("robots.txt".into(), robots(settings).into_bytes());
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(c) = &settings.build.cname {
@@ -485,7 +513,13 @@ pub fn url_path(url: &str) -> String {
 
 fn distinct_yoes(book: &Book) -> Vec<String> {
     let mut v: Vec<String> = book.notes.iter().map(|n| n.meta.yoe.clone()).collect();
-    v.sort_by_key(|y| y.trim_end_matches('+').split('-').next().and_then(|a| a.parse::<u32>().ok()).unwrap_or(0));
+    v.sort_by_key(|y| {
+        y.trim_end_matches('+')
+            .split('-')
+            .next()
+            .and_then(|a| a.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
     v.dedup();
     v
 }
@@ -502,7 +536,11 @@ fn tag_counts(book: &Book) -> Vec<TagCount> {
     for n in &book.notes {
         for t in &n.meta.tags {
             m.entry(slugify(t))
-                .or_insert_with(|| TagCount { name: t.clone(), slug: slugify(t), count: 0 })
+                .or_insert_with(|| TagCount {
+                    name: t.clone(),
+                    slug: slugify(t),
+                    count: 0,
+                })
                 .count += 1;
         }
     }
@@ -520,7 +558,11 @@ fn static_files(settings: &Settings) -> Result<Files> {
         for e in walkdir::WalkDir::new(&dir).min_depth(1) {
             let e = e?;
             if e.file_type().is_file() {
-                let rel = e.path().strip_prefix(&dir)?.to_string_lossy().replace('\\', "/");
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.insert(rel, std::fs::read(e.path())?);
             }
         }
@@ -555,12 +597,16 @@ fn nav_js(book: &Book) -> String {
         .iter()
         .map(|s| S {
             t: &s.title,
-            n: s
-                .notes
+            n: s.notes
                 .iter()
                 .map(|&i| {
                     let n = &book.notes[i];
-                    (n.slug.as_str(), n.number(), n.meta.title.as_str(), n.meta.level.as_str())
+                    (
+                        n.slug.as_str(),
+                        n.number(),
+                        n.meta.title.as_str(),
+                        n.meta.level.as_str(),
+                    )
                 })
                 .collect(),
         })
@@ -571,11 +617,21 @@ fn nav_js(book: &Book) -> String {
     )
 }
 
-fn sitemap(settings: &Settings, book: &Book, tags: &BTreeMap<String, (String, Vec<usize>)>) -> String {
+fn sitemap(
+    settings: &Settings,
+    book: &Book,
+    tags: &BTreeMap<String, (String, Vec<usize>)>,
+) -> String {
     let base = settings.site_url.clone().unwrap_or_default();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut push = |p: &str| {
-        s.push_str(&format!("  <url><loc>{}{}</loc></url>\n", markdown::escape(&base), p));
+        s.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            markdown::escape(&base),
+            p
+        ));
     };
     push("");
     for n in &book.notes {

@@ -19,7 +19,10 @@ fn orders_by_number_prefix_and_numbers_notes_across_sections() {
     assert!(pos("Later") < pos("Last"));
     assert!(index.contains("Note 1 ") && index.contains("Note 3 "));
     let one = b.out("one.html");
-    assert!(one.contains("Note 3"), "number is computed over the whole book");
+    assert!(
+        one.contains("Note 3"),
+        "number is computed over the whole book"
+    );
     assert!(one.contains("href=\"ten.html\""), "previous link");
 }
 
@@ -28,7 +31,13 @@ fn all_notes_page_namespaces_heading_and_footnote_ids() {
     let b = two_section_book();
     b.build_ok();
     let index = b.out("index.html");
-    for id in ["first--overview", "first--overview-1", "second--details", "first--fn:1", "first--fnref:1"] {
+    for id in [
+        "first--overview",
+        "first--overview-1",
+        "second--details",
+        "first--fn:1",
+        "first--fnref:1",
+    ] {
         assert!(index.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
     let ids = handbook::check::attr_values(&index, "id");
@@ -45,15 +54,27 @@ fn links_between_notes_are_rewritten_for_each_view() {
     let b = two_section_book();
     b.build_ok();
     let index = b.out("index.html");
-    assert!(index.contains("href=\"#second--details\""), "anchor on the all-notes page");
-    assert!(index.contains("href=\"#first\""), "note link without fragment");
-    assert!(index.contains("href=\"#first--overview\""), "same-note anchor");
+    assert!(
+        index.contains("href=\"#second--details\""),
+        "anchor on the all-notes page"
+    );
+    assert!(
+        index.contains("href=\"#first\""),
+        "note link without fragment"
+    );
+    assert!(
+        index.contains("href=\"#first--overview\""),
+        "same-note anchor"
+    );
     let first = b.out("first.html");
     assert!(first.contains("href=\"second.html#details\""));
     assert!(first.contains("href=\"#overview\""));
     let second = b.out("second.html");
     assert!(second.contains("href=\"first.html\""));
-    assert!(second.contains("href=\"index.html#second\""), "link back to its place");
+    assert!(
+        second.contains("href=\"index.html#second\""),
+        "link back to its place"
+    );
     assert!(!index.contains(".md\""), "no .md links left");
 }
 
@@ -64,7 +85,10 @@ fn per_note_page_has_toc_prev_next_and_tags() {
     let second = b.out("second.html");
     assert!(second.contains("rel=\"prev\" href=\"first.html\""));
     assert!(!second.contains("rel=\"next\""));
-    assert!(b.out("first.html").contains("href=\"#details\"") || b.out("second.html").contains("href=\"#details\""));
+    assert!(
+        b.out("first.html").contains("href=\"#details\"")
+            || b.out("second.html").contains("href=\"#details\"")
+    );
     assert!(second.contains("tags/alpha.html"));
     let tag = b.out("tags/alpha.html");
     assert!(tag.contains("href=\"../first.html\"") && tag.contains("href=\"../second.html\""));
@@ -76,9 +100,19 @@ fn per_note_page_has_toc_prev_next_and_tags() {
 #[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
-    b.write("notes/01-s/img/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    b.write("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    b.note("notes/01-s/01-a.md", "A", "![pic](img/pic.svg) ![logo](../../static/logo.svg)\n");
+    b.write(
+        "notes/01-s/img/pic.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    b.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    b.note(
+        "notes/01-s/01-a.md",
+        "A",
+        "![pic](img/pic.svg) ![logo](../../static/logo.svg)\n",
+    );
     b.build_ok();
     assert!(b.path("public/notes/01-s/img/pic.svg").exists());
     assert!(b.path("public/logo.svg").exists());
@@ -97,23 +131,35 @@ fn book_templates_and_static_files_replace_builtin_ones() {
     b.build_ok();
     assert_eq!(b.out("first.html"), "<p>custom First Note</p>");
     assert_eq!(b.out("style.css"), "/* mine */");
-    assert!(b.out("index.html").contains("All 2 notes"), "other templates stay built in");
+    assert!(
+        b.out("index.html").contains("All 2 notes"),
+        "other templates stay built in"
+    );
 }
 
 #[test]
 fn templates_are_autoescaped() {
     let b = TestBook::new();
-    b.write("notes/01-s/01-a.md", &fm("A <b>bold</b> & co").replace("\n\n", "\n\nBody\n"));
+    b.write(
+        "notes/01-s/01-a.md",
+        &fm("A <b>bold</b> & co").replace("\n\n", "\n\nBody\n"),
+    );
     b.build_ok();
     let html = b.out("a.html");
-    assert!(html.contains("A &lt;b&gt;bold&lt;&#x2F;b&gt; &amp; co") || html.contains("A &lt;b&gt;bold&lt;/b&gt; &amp; co"));
+    assert!(
+        html.contains("A &lt;b&gt;bold&lt;&#x2F;b&gt; &amp; co")
+            || html.contains("A &lt;b&gt;bold&lt;/b&gt; &amp; co")
+    );
 }
 
 #[test]
 fn drafts_are_built_only_when_asked() {
     let b = TestBook::new();
     b.note("notes/01-s/01-a.md", "A", "x\n");
-    b.write("notes/01-s/02-b.md", &fm("B").replace("+++\n\n", "draft = true\n+++\n\n"));
+    b.write(
+        "notes/01-s/02-b.md",
+        &fm("B").replace("+++\n\n", "draft = true\n+++\n\n"),
+    );
     b.build_ok();
     assert!(!b.path("public/b.html").exists());
     let o = b.run(&["build", "--drafts"]);
@@ -132,9 +178,19 @@ fn content_errors_are_collected_with_file_and_line() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("notes/01-s/01-a.md:3:1: error: unknown level `expert`; allowed: beginner, intermediate, advanced"), "{e}");
-    assert!(e.contains("notes/01-s/02-b.md:4:1: error: malformed yoe `many`"), "{e}");
-    assert!(e.contains("notes/01-s/03-c.md:1:1: error: missing front matter"), "{e}");
-    assert!(e.contains("notes/01-s/04-d.md:5:1: error: unknown key `tagz`") && e.contains("did you mean `tags`?"), "{e}");
+    assert!(
+        e.contains("notes/01-s/02-b.md:4:1: error: malformed yoe `many`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("notes/01-s/03-c.md:1:1: error: missing front matter"),
+        "{e}"
+    );
+    assert!(
+        e.contains("notes/01-s/04-d.md:5:1: error: unknown key `tagz`")
+            && e.contains("did you mean `tags`?"),
+        "{e}"
+    );
     assert!(e.contains("build failed: 4 errors"), "{e}");
 }
 
@@ -144,7 +200,12 @@ fn duplicate_slugs_name_both_files() {
     b.note("notes/01-s/01-same.md", "A", "x\n");
     b.note("notes/02-t/05-same.md", "B", "x\n");
     let e = stderr(&b.run(&["build"]));
-    assert!(e.contains("notes/02-t/05-same.md") && e.contains("notes/01-s/01-same.md") && e.contains("duplicate slug `same`"), "{e}");
+    assert!(
+        e.contains("notes/02-t/05-same.md")
+            && e.contains("notes/01-s/01-same.md")
+            && e.contains("duplicate slug `same`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -159,20 +220,34 @@ fn non_utf8_empty_book_and_missing_config_are_errors() {
     bytes.extend_from_slice(b"ok\n\xff\xfe broken\n");
     std::fs::write(&p, bytes).unwrap();
     let e = stderr(&b.run(&["build"]));
-    assert!(e.contains("notes/01-s/01-bad.md:9:1: error: the file is not valid UTF-8"), "{e}");
+    assert!(
+        e.contains("notes/01-s/01-bad.md:9:1: error: the file is not valid UTF-8"),
+        "{e}"
+    );
 
     std::fs::remove_file(b.path("book.toml")).unwrap();
     let o = b.run(&["build"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("cannot read book.toml"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read book.toml"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn unknown_config_key_suggests_the_nearest() {
     let b = two_section_book();
-    b.write("book.toml", "[book]\ntitle = \"T\"\n[build]\noutput_dir = \"x\"\n");
+    b.write(
+        "book.toml",
+        "[book]\ntitle = \"T\"\n[build]\noutput_dir = \"x\"\n",
+    );
     let e = stderr(&b.run(&["build"]));
-    assert!(e.contains("book.toml:4:1: error: unknown key `output_dir`") && e.contains("did you mean `output-dir`?"), "{e}");
+    assert!(
+        e.contains("book.toml:4:1: error: unknown key `output_dir`")
+            && e.contains("did you mean `output-dir`?"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -192,15 +267,22 @@ fn a_failed_build_keeps_the_previous_site() {
     b.write("notes/01-basics/01-first.md", "broken");
     assert!(!b.run(&["build"]).status.success());
     assert_eq!(b.out("index.html"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(b.root()).unwrap().flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(b.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
     assert!(leftovers.is_empty(), "staging folder left behind");
 }
 
 #[test]
 fn refuses_dangerous_output_folders() {
     let b = two_section_book();
-    for (out, msg) in [(".", "is the book root"), ("..", "contains the book"), ("notes/..", "is the book root")] {
+    for (out, msg) in [
+        (".", "is the book root"),
+        ("..", "contains the book"),
+        ("notes/..", "is the book root"),
+    ] {
         let e = stderr(&b.run(&["build", "--output", out]));
         assert!(e.contains(msg), "{out}: {e}");
     }
@@ -211,7 +293,10 @@ fn refuses_dangerous_output_folders() {
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("site");
     let e = stderr(&b.run(&["build", "--output", target.to_str().unwrap()]));
-    assert!(e.contains("outside the book") && e.contains("--force"), "{e}");
+    assert!(
+        e.contains("outside the book") && e.contains("--force"),
+        "{e}"
+    );
     let o = b.run(&["build", "--force", "--output", target.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(target.join("index.html").exists());
@@ -220,10 +305,17 @@ fn refuses_dangerous_output_folders() {
 #[test]
 fn broken_links_warn_and_fail_with_strict() {
     let b = two_section_book();
-    b.note("notes/02-more/03-third.md", "Third", "See [nothing](../01-basics/01-frist.md) and [gone](01-first.md#nope).\n");
+    b.note(
+        "notes/02-more/03-third.md",
+        "Third",
+        "See [nothing](../01-basics/01-frist.md) and [gone](01-first.md#nope).\n",
+    );
     let o = b.build_ok();
     let e = stderr(&o);
-    assert!(e.contains("notes/02-more/03-third.md:8:5: warning: broken link [nothing]"), "{e}");
+    assert!(
+        e.contains("notes/02-more/03-third.md:8:5: warning: broken link [nothing]"),
+        "{e}"
+    );
     assert!(e.contains("did you mean ../01-basics/01-first.md?"), "{e}");
     let o = b.run(&["build", "--strict"]);
     assert!(!o.status.success());
@@ -237,8 +329,24 @@ fn the_books_own_output_has_no_broken_links_or_repeated_ids() {
     let site = handbook::site::build(&settings).unwrap();
     assert!(site.book.notes.len() >= 45, "the book has all its notes");
     let problems = handbook::check::crawl(&site.files);
-    assert!(problems.is_empty(), "{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let source = handbook::check::source_links(&settings, &site.book, &site.rendered);
-    assert!(source.is_empty(), "{}", source.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        source.is_empty(),
+        "{}",
+        source
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert!(site.warnings.is_empty(), "{:?}", site.warnings);
 }

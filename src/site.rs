@@ -514,7 +514,7 @@ fn copy_note_assets(settings: &Settings, rendered: &[Arc<RenderedNote>], files: 
     for r in rendered {
         for l in &r.links {
             if let markdown::LinkTarget::File(p) = &l.target {
-                if !files.contains_key(p) && p.starts_with("notes/") {
+                if !files.contains_key(p) && p.starts_with("notes/") && inside_book(settings, p) {
                     if let Ok(bytes) = std::fs::read(settings.root.join(p)) {
                         files.insert(p.clone(), bytes);
                     }
@@ -522,6 +522,15 @@ fn copy_note_assets(settings: &Settings, rendered: &[Arc<RenderedNote>], files: 
             }
         }
     }
+}
+
+/// Whether `rel` really lies in the book: a symlink to a file elsewhere is not published.
+fn inside_book(settings: &Settings, rel: &str) -> bool {
+    settings
+        .root
+        .join(rel)
+        .canonicalize()
+        .is_ok_and(|p| p.starts_with(&settings.root))
 }
 
 /// The full navigation, loaded once as a script by per-note pages so page size stays independent of book size.

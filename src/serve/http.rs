@@ -1,14 +1,14 @@
 //! The HTTP side: pages from the in-memory site (never from disk), the reload script, and the
 //! WebSocket that carries rebuild messages.
 
-use super::state::{Message, State};
 use super::RELOAD_JS;
-use axum::extract::ws::{self, WebSocket, WebSocketUpgrade};
+use super::state::{Message, State};
+use axum::Router;
 use axum::extract::State as AxState;
-use axum::http::{header, StatusCode, Uri};
+use axum::extract::ws::{self, WebSocket, WebSocketUpgrade};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use std::sync::Arc;
 
 /// Where the reload script and the WebSocket live; no book file can be served from here.
@@ -53,7 +53,10 @@ async fn page(AxState(state): AxState<Arc<State>>, uri: Uri) -> Response {
         }
         Resolved::Folder(to) => (
             StatusCode::PERMANENT_REDIRECT,
-            [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store".into())],
+            [
+                (header::LOCATION, to),
+                (header::CACHE_CONTROL, "no-store".into()),
+            ],
         )
             .into_response(),
         Resolved::NotFound => {
@@ -103,7 +106,9 @@ pub enum Resolved {
 /// so nothing outside the site's own keys can be named. The site is a map in memory, so no
 /// path ever reaches the file system.
 pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
-    let Some(path) = percent_decode(raw) else { return Resolved::NotFound };
+    let Some(path) = percent_decode(raw) else {
+        return Resolved::NotFound;
+    };
     if path.contains(['\\', '\0']) {
         return Resolved::NotFound;
     }
@@ -118,8 +123,16 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let key = segs.join("/");
     let folder = path.ends_with('/') || key.is_empty();
     if folder {
-        let index = if key.is_empty() { "index.html".to_string() } else { format!("{key}/index.html") };
-        return if exists(&index) { Resolved::File(index) } else { Resolved::NotFound };
+        let index = if key.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{key}/index.html")
+        };
+        return if exists(&index) {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
     }
     if exists(&key) {
         Resolved::File(key)
@@ -149,7 +162,10 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn content_type(path: &str) -> String {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let t = match ext.as_str() {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -217,7 +233,14 @@ mod tests {
     use super::*;
 
     fn site(k: &str) -> bool {
-        ["index.html", "a.html", "tags/index.html", "tags/x.html", "notes/img.png"].contains(&k)
+        [
+            "index.html",
+            "a.html",
+            "tags/index.html",
+            "tags/x.html",
+            "notes/img.png",
+        ]
+        .contains(&k)
     }
 
     #[test]
@@ -246,14 +269,23 @@ mod tests {
         assert_eq!(resolve("/", site), Resolved::File("index.html".into()));
         assert_eq!(resolve("/a.html", site), Resolved::File("a.html".into()));
         assert_eq!(resolve("//a.html", site), Resolved::File("a.html".into()));
-        assert_eq!(resolve("/tags/", site), Resolved::File("tags/index.html".into()));
+        assert_eq!(
+            resolve("/tags/", site),
+            Resolved::File("tags/index.html".into())
+        );
         assert_eq!(resolve("/tags", site), Resolved::Folder("/tags/".into()));
-        assert_eq!(resolve("/notes/img%2epng", site), Resolved::File("notes/img.png".into()));
+        assert_eq!(
+            resolve("/notes/img%2epng", site),
+            Resolved::File("notes/img.png".into())
+        );
     }
 
     #[test]
     fn the_404_page_gets_a_root_base() {
         let out = with_root_base(b"<html><head><title>x</title></head></html>");
-        assert_eq!(String::from_utf8(out).unwrap(), "<html><head><base href=\"/\"><title>x</title></head></html>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><head><base href=\"/\"><title>x</title></head></html>"
+        );
     }
 }

@@ -97,8 +97,15 @@ async fn bind(host: &str, port: u16, log: &Log) -> Result<tokio::net::TcpListene
             Err(e) => return Err(e).with_context(|| format!("cannot listen on {ip}:{p}")),
         }
     }
-    Err(last_err.map(anyhow::Error::from).unwrap_or_else(|| anyhow::anyhow!("no port")))
-        .with_context(|| format!("ports {port} to {} are all in use; pass --port", port.saturating_add(PORT_TRIES)))
+    Err(last_err
+        .map(anyhow::Error::from)
+        .unwrap_or_else(|| anyhow::anyhow!("no port")))
+    .with_context(|| {
+        format!(
+            "ports {port} to {} are all in use; pass --port",
+            port.saturating_add(PORT_TRIES)
+        )
+    })
 }
 
 fn display_addr(addr: SocketAddr) -> String {

@@ -2,11 +2,11 @@
 //! changed, rebuilds with the render cache, works out what changed, and publishes or reports.
 
 use super::state::{Problem, State};
+use crate::Log;
 use crate::config::{Overrides, Settings};
-use crate::diagnostics::{display_path, ContentErrors};
+use crate::diagnostics::{ContentErrors, display_path};
 use crate::output::Files;
 use crate::site::{self, Cache};
-use crate::Log;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -75,7 +75,11 @@ impl Builder {
                 if !self.log.quiet {
                     eprintln!(
                         "{} in {:.0} ms{}: {} note{} re-rendered, {} file{} changed",
-                        if changed.is_empty() { "built" } else { "rebuilt" },
+                        if changed.is_empty() {
+                            "built"
+                        } else {
+                            "rebuilt"
+                        },
                         t.elapsed().as_secs_f64() * 1000.0,
                         source_list(&rel),
                         new.stats.rerendered,
@@ -155,12 +159,19 @@ pub fn problems(e: &anyhow::Error) -> Vec<Problem> {
         .find("--> ")
         .and_then(|i| {
             let rest = &message[i + 4..];
-            let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit() && c != ':')
+                .unwrap_or(rest.len());
             let (l, c) = rest[..end].split_once(':')?;
             Some((l.parse().ok()?, c.parse().ok()?))
         })
         .unwrap_or((0, 0));
-    vec![Problem { file, line, col, message }]
+    vec![Problem {
+        file,
+        line,
+        col,
+        message,
+    }]
 }
 
 /// Site paths added, changed or removed between two builds.
@@ -178,12 +189,19 @@ pub fn diff(old: &Files, new: &Files) -> Vec<String> {
 /// every page uses changed (a script other than the search index, an image) or the list is long.
 fn pages_to_reload(changed: &[String], first: bool) -> Option<Vec<String>> {
     let shared = changed.iter().any(|p| {
-        !p.ends_with(".html") && !p.ends_with(".css") && p != "search-index.js" && p != "sitemap.xml"
+        !p.ends_with(".html")
+            && !p.ends_with(".css")
+            && p != "search-index.js"
+            && p != "sitemap.xml"
     });
     if first || shared {
         return None;
     }
-    let pages: Vec<String> = changed.iter().filter(|p| p.ends_with(".html")).cloned().collect();
+    let pages: Vec<String> = changed
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .cloned()
+        .collect();
     (pages.len() <= MAX_LISTED_PAGES).then_some(pages)
 }
 
@@ -202,12 +220,19 @@ mod tests {
         assert_eq!(p[0].file, "templates/note.html");
         let e = anyhow::anyhow!("Failed to parse 'note.html': --> 3:7\n  |\n3 | {{% if %}}");
         let p = problems(&e);
-        assert_eq!((p[0].file.as_str(), p[0].line, p[0].col), ("templates/note.html", 3, 7));
+        assert_eq!(
+            (p[0].file.as_str(), p[0].line, p[0].col),
+            ("templates/note.html", 3, 7)
+        );
     }
 
     #[test]
     fn a_note_edit_reloads_only_its_pages() {
-        let changed = vec!["a.html".to_string(), "index.html".into(), "search-index.js".into()];
+        let changed = vec![
+            "a.html".to_string(),
+            "index.html".into(),
+            "search-index.js".into(),
+        ];
         assert_eq!(
             pages_to_reload(&changed, false),
             Some(vec!["a.html".to_string(), "index.html".into()])
@@ -219,7 +244,12 @@ mod tests {
     #[test]
     fn diff_sees_added_changed_removed() {
         let old: Files = [("a".into(), b"1".to_vec()), ("b".into(), b"2".to_vec())].into();
-        let new: Files = [("a".into(), b"1".to_vec()), ("b".into(), b"3".to_vec()), ("c".into(), vec![])].into();
+        let new: Files = [
+            ("a".into(), b"1".to_vec()),
+            ("b".into(), b"3".to_vec()),
+            ("c".into(), vec![]),
+        ]
+        .into();
         let mut d = diff(&old, &new);
         d.sort();
         assert_eq!(d, vec!["b", "c"]);

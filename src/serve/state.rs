@@ -76,7 +76,10 @@ impl State {
             .unwrap_or(0);
         State {
             site: RwLock::new(Arc::new(Files::new())),
-            status: Mutex::new(Status { build: 0, errors: None }),
+            status: Mutex::new(Status {
+                build: 0,
+                errors: None,
+            }),
             events,
             shutdown,
             instance: format!("{:x}-{:x}", std::process::id(), nanos),
@@ -95,7 +98,12 @@ impl State {
             *s = Arc::new(files);
         }
         let build = self.next_build(None);
-        self.send(Message::Reload { build, pages, css, focus });
+        self.send(Message::Reload {
+            build,
+            pages,
+            css,
+            focus,
+        });
     }
 
     /// Record a failed rebuild; the site stays as it was.

@@ -5,7 +5,7 @@ use super::rebuild::Builder;
 use anyhow::{Context, Result};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// A save is usually a few events within a millisecond or two; wait this long for quiet.
@@ -59,7 +59,10 @@ pub fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
 
 /// Block until relevant events arrive, then collect until the burst is over.
 /// Returns `None` when the watcher is gone.
-fn next_batch(rx: &mpsc::Receiver<notify::Result<notify::Event>>, b: &Builder) -> Option<Vec<PathBuf>> {
+fn next_batch(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    b: &Builder,
+) -> Option<Vec<PathBuf>> {
     loop {
         let mut batch = collect(rx, b)?;
         // Editors save through temp files that are gone by now (`sedX1b2`): keep what exists
@@ -71,7 +74,10 @@ fn next_batch(rx: &mpsc::Receiver<notify::Result<notify::Event>>, b: &Builder) -
     }
 }
 
-fn collect(rx: &mpsc::Receiver<notify::Result<notify::Event>>, b: &Builder) -> Option<Vec<PathBuf>> {
+fn collect(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    b: &Builder,
+) -> Option<Vec<PathBuf>> {
     let root = &b.settings.root;
     let output = &b.settings.output;
     let mut batch: Vec<PathBuf> = Vec::new();
@@ -108,7 +114,9 @@ pub fn is_source(root: &Path, output: &Path, path: &Path) -> bool {
     if path.starts_with(output) {
         return false;
     }
-    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -125,7 +133,17 @@ pub fn is_source(root: &Path, output: &Path, path: &Path) -> bool {
 }
 
 fn is_editor_noise(name: &str) -> bool {
-    const SUFFIXES: [&str; 9] = ["~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".kate-swp", ".crdownload", ".part"];
+    const SUFFIXES: [&str; 9] = [
+        "~",
+        ".swp",
+        ".swx",
+        ".swo",
+        ".tmp",
+        ".bak",
+        ".kate-swp",
+        ".crdownload",
+        ".part",
+    ];
     name == "4913" // vim probes the folder with this name
         || name.starts_with('#') // emacs autosave
         || SUFFIXES.iter().any(|s| name.ends_with(s))
@@ -139,7 +157,13 @@ mod tests {
     fn editor_noise_and_output_are_ignored() {
         let root = Path::new("/b");
         let out = Path::new("/b/public");
-        let yes = ["/b/book.toml", "/b/notes/01-a/02-x.md", "/b/static/style.css", "/b/templates/note.html", "/b/templates"];
+        let yes = [
+            "/b/book.toml",
+            "/b/notes/01-a/02-x.md",
+            "/b/static/style.css",
+            "/b/templates/note.html",
+            "/b/templates",
+        ];
         for p in yes {
             assert!(is_source(root, out, Path::new(p)), "{p}");
         }

@@ -391,3 +391,23 @@ fn nothing_outside_the_site_is_reachable_and_unknown_paths_get_the_404_page() {
     assert!(body.contains("Third Note"));
     assert!(srv.interrupt().success());
 }
+
+#[test]
+fn a_browser_sees_edits_errors_and_style_changes_live() {
+    let b = book();
+    let long: String = (0..60)
+        .map(|i| format!("Paragraph {i} of a long note. original-marker\n\n"))
+        .collect();
+    b.note("notes/01-basics/01-first.md", "First Note", &long);
+    let srv = Server::start(&b, free_port());
+    let shots = std::env::temp_dir().join("handbook-serve-shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    common::browser_test(
+        "serve.test.mjs",
+        &[
+            &format!("http://127.0.0.1:{}/", srv.port),
+            b.root().to_str().unwrap(),
+            shots.to_str().unwrap(),
+        ],
+    );
+}

@@ -20,7 +20,11 @@ fn main() {
     let bin = std::env::var("HANDBOOK_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/handbook"));
-    assert!(bin.exists(), "{} missing: run `cargo build --release` first", bin.display());
+    assert!(
+        bin.exists(),
+        "{} missing: run `cargo build --release` first",
+        bin.display()
+    );
 
     let tmp = tempfile::tempdir().expect("temp folder");
     for part in ["book.toml", "notes", "templates", "static"] {
@@ -37,7 +41,11 @@ fn main() {
     let target = notes[notes.len() / 2].clone();
     let original = std::fs::read_to_string(&target).unwrap();
 
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let t = Instant::now();
     let mut child = Command::new(&bin)
         .args(["-v", "serve", "--port", &port.to_string()])
@@ -56,7 +64,15 @@ fn main() {
     let mut port_used = port;
     for l in rx.iter() {
         if let Some(rest) = l.strip_prefix("serving http://") {
-            port_used = rest.split('/').next().unwrap().rsplit(':').next().unwrap().parse().unwrap();
+            port_used = rest
+                .split('/')
+                .next()
+                .unwrap()
+                .rsplit(':')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
             break;
         }
     }
@@ -72,7 +88,8 @@ fn main() {
     let _hello = ws.next();
     let mut times = Vec::with_capacity(edits);
     for i in 0..edits {
-        let text = format!("{original}\nLatency probe {i}: a sentence that changes on every save.\n");
+        let text =
+            format!("{original}\nLatency probe {i}: a sentence that changes on every save.\n");
         let t0 = Instant::now();
         std::fs::write(&target, text).unwrap();
         loop {
@@ -80,12 +97,17 @@ fn main() {
             if m.contains("\"type\":\"reload\"") {
                 break;
             }
-            assert!(!m.contains("\"type\":\"errors\""), "the edit failed to build: {m}");
+            assert!(
+                !m.contains("\"type\":\"errors\""),
+                "the edit failed to build: {m}"
+            );
         }
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
         std::thread::sleep(Duration::from_millis(150));
     }
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     let log: Vec<String> = rx.try_iter().collect();
     stage_medians(&log);
@@ -108,7 +130,9 @@ fn stage_medians(log: &[String]) {
     for l in log.iter().skip_while(|l| !l.starts_with("rebuilt")) {
         let parts: Vec<&str> = l.split_whitespace().collect();
         if l.starts_with("  ") && parts.len() == 3 && parts[2] == "ms" {
-            let Ok(v) = parts[1].parse::<f64>() else { continue };
+            let Ok(v) = parts[1].parse::<f64>() else {
+                continue;
+            };
             match stages.iter_mut().find(|(n, _)| n == parts[0]) {
                 Some((_, vs)) => vs.push(v),
                 None => stages.push((parts[0].to_string(), vec![v])),
@@ -122,7 +146,10 @@ fn stage_medians(log: &[String]) {
             format!("{n} {:.1}", vs[vs.len() / 2])
         })
         .collect();
-    println!("median per stage (ms, inside the server): {}", line.join(", "));
+    println!(
+        "median per stage (ms, inside the server): {}",
+        line.join(", ")
+    );
 }
 
 fn copy(from: &Path, to: &Path) {

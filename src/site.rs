@@ -517,24 +517,30 @@ pub fn compose_cached(
     stats.all_notes_bytes = index.len();
     files.insert("index.html".into(), index.into_bytes());
 
-    // One page per note, rendered in parallel, reused when neither it nor its neighbours changed.
-    let pages: Vec<Result<(String, u64, Vec<u8>)>> = book
-        .notes
-        .par_iter()
-        .map(|n| {
-            let path = format!("{}.html", n.slug);
-            let key = hash_of(&(
-                global,
-                summary(n.index.checked_sub(1)),
-                summary(Some(n.index)),
-                summary(Some(n.index + 1)),
-                html[n.index].1,
-            ));
-            if let Some((k, bytes)) = cache.pages.get(&path) {
-                if *k == key {
-                    return Ok((path, key, bytes.clone()));
-                }
+    // One page per note, reused when neither it nor its neighbours changed, else rendered
+    // (in parallel).
+    let mut old_pages = std::mem::take(&mut cache.pages);
+    let mut todo = Vec::new();
+    for n in &book.notes {
+        let path = format!("{}.html", n.slug);
+        let key = hash_of(&(
+            global,
+            summary(n.index.checked_sub(1)),
+            summary(Some(n.index)),
+            summary(Some(n.index + 1)),
+            html[n.index].1,
+        ));
+        match old_pages.remove(&path) {
+            Some((k, bytes)) if k == key => {
+                files.insert(path.clone(), bytes.clone());
+                pages_now.insert(path, (key, bytes));
             }
+            _ => todo.push((n, path, key)),
+        }
+    }
+    let pages: Vec<Result<(String, u64, Vec<u8>)>> = todo
+        .into_par_iter()
+        .map(|(n, path, key)| {
             let nc = common.note_ctx(n, Some(View::NotePage));
             let mut ctx = common.context(
                 "",
@@ -580,12 +586,12 @@ pub fn compose_cached(
     for (slug, (name, idx)) in &by_tag {
         let path = format!("tags/{slug}.html");
         let key = hash_of(&(global, name, idx.iter().map(|&i| summaries[i]).collect::<Vec<_>>()));
-        if let Some((k, bytes)) = cache.pages.get(&path) {
-            if *k == key {
-                files.insert(path.clone(), bytes.clone());
-                pages_now.insert(path, (key, bytes.clone()));
-                continue;
-            }
+        if let Some((k, bytes)) = old_pages.remove(&path)
+            && k == key
+        {
+            files.insert(path.clone(), bytes.clone());
+            pages_now.insert(path, (key, bytes));
+            continue;
         }
         let mut ctx = common.context(
             "../",
@@ -704,12 +710,13 @@ fn static_files(settings: &Settings) -> Result<Files> {
 fn copy_note_assets(settings: &Settings, rendered: &[Arc<RenderedNote>], files: &mut Files) {
     for r in rendered {
         for l in &r.links {
-            if let markdown::LinkTarget::File(p) = &l.target {
-                if !files.contains_key(p) && p.starts_with("notes/") && inside_book(settings, p) {
-                    if let Ok(bytes) = std::fs::read(settings.root.join(p)) {
-                        files.insert(p.clone(), bytes);
-                    }
-                }
+            if let markdown::LinkTarget::File(p) = &l.target
+                && !files.contains_key(p)
+                && p.starts_with("notes/")
+                && inside_book(settings, p)
+                && let Ok(bytes) = std::fs::read(settings.root.join(p))
+            {
+                files.insert(p.clone(), bytes);
             }
         }
     }

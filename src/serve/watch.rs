@@ -44,10 +44,11 @@ pub fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
             while let Some(batch) = next_batch(&rx, &builder) {
                 // A source folder created after the start is watched from then on.
                 for p in &batch {
-                    if p.parent() == Some(root.as_path()) && p.is_dir() {
-                        if let Ok(mut w) = shared.lock() {
-                            let _ = w.watch(p, RecursiveMode::Recursive);
-                        }
+                    if p.parent() == Some(root.as_path())
+                        && p.is_dir()
+                        && let Ok(mut w) = shared.lock()
+                    {
+                        let _ = w.watch(p, RecursiveMode::Recursive);
                     }
                 }
                 builder.rebuild(&batch);

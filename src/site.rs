@@ -39,6 +39,28 @@ pub struct Stats {
 #[derive(Default)]
 pub struct Cache {
     notes: HashMap<String, (u64, Arc<RenderedNote>)>,
+    compose: ComposeCache,
+}
+
+/// Composed pages kept between builds, each under a key of everything it shows, so an edit
+/// recomposes only the pages that show the edited note (its page, its neighbours, the
+/// all-notes page, its tag pages).
+#[derive(Default)]
+pub struct ComposeCache {
+    /// Site path -> (key, bytes).
+    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// Note path -> its rendered note, a hash of its HTML, and its all-notes view.
+    html: HashMap<String, NoteHtml>,
+    /// The all-notes page with a placeholder per note body, and the key it was made under.
+    skeleton: Option<(u64, Vec<Piece>)>,
+}
+
+type NoteHtml = (Arc<RenderedNote>, u64, Arc<str>);
+
+/// A part of the all-notes page: literal text, or the body of note `i`.
+enum Piece {
+    Text(String),
+    Note(usize),
 }
 
 /// Build the whole site in memory.
@@ -93,7 +115,7 @@ pub fn build_with_progress(
         rerendered,
         ..Default::default()
     };
-    let files = compose(settings, &book, &rendered, &mut stats)?;
+    let files = compose_cached(settings, &book, &rendered, &mut stats, &mut cache.compose)?;
     timings.push(("compose", ms(t)));
     stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
     stats.bytes = files.values().map(Vec::len).sum();
@@ -336,6 +358,101 @@ pub fn compose(
     rendered: &[Arc<RenderedNote>],
     stats: &mut Stats,
 ) -> Result<Files> {
+    compose_cached(settings, book, rendered, stats, &mut ComposeCache::default())
+}
+
+fn hash_of(v: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// The book's own templates, as one hash (the built-in ones are fixed per binary).
+fn templates_signature(settings: &Settings) -> Result<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let dir = settings.root.join("templates");
+    if dir.is_dir() {
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let e = e?;
+            if e.file_type().is_file() {
+                e.path().hash(&mut h);
+                std::fs::read(e.path())?.hash(&mut h);
+            }
+        }
+    }
+    Ok(h.finish())
+}
+
+const MARK_OPEN: &str = "\u{E000}hb-note-";
+const MARK_CLOSE: char = '\u{E001}';
+
+/// The placeholder standing for note `i`'s body while the all-notes page is composed.
+fn placeholder(i: usize) -> String {
+    format!("{MARK_OPEN}{i}{MARK_CLOSE}")
+}
+
+/// Split a composed all-notes page at its placeholders; `None` unless every note's body
+/// appears exactly once (a template that transforms the body cannot be spliced).
+fn split_skeleton(page: &str, notes: usize) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut seen = vec![false; notes];
+    let mut rest = page;
+    while let Some(start) = rest.find(MARK_OPEN) {
+        let after = &rest[start + MARK_OPEN.len()..];
+        let end = after.find(MARK_CLOSE)?;
+        let i: usize = after[..end].parse().ok()?;
+        if i >= notes || std::mem::replace(&mut seen[i], true) {
+            return None;
+        }
+        pieces.push(Piece::Text(rest[..start].to_string()));
+        pieces.push(Piece::Note(i));
+        rest = &after[end + MARK_CLOSE.len_utf8()..];
+    }
+    pieces.push(Piece::Text(rest.to_string()));
+    seen.iter().all(|&s| s).then_some(pieces)
+}
+
+/// The all-notes page, with `body(i)` as note `i`'s body.
+fn all_notes_page(common: &Common, tera: &tera::Tera, body: impl Fn(usize) -> String) -> Result<String> {
+    let settings = common.settings;
+    let book = common.book;
+    let mut ctx = common.context(
+        "",
+        PageCtx {
+            title: settings.book.title.clone(),
+            description: settings.book.description.clone(),
+            path: "index.html".into(),
+            canonical: common.canonical("index.html"),
+            kind: "all",
+        },
+    );
+    let mut sections = common.section_summaries(false);
+    for (s, sc) in book.sections.iter().zip(sections.iter_mut()) {
+        sc.notes = s
+            .notes
+            .iter()
+            .map(|&ni| {
+                let mut nc = common.note_ctx(&book.notes[ni], None);
+                nc.html = body(ni);
+                nc
+            })
+            .collect();
+    }
+    ctx.insert("sections", &sections);
+    ctx.insert("levels", &notes::LEVELS);
+    ctx.insert("yoes", &distinct_yoes(book));
+    ctx.insert("all_tags", &tag_counts(book));
+    templates::render(tera, "index.html", &ctx)
+}
+
+/// Every output file of the site, reusing pages of `cache` whose inputs did not change.
+pub fn compose_cached(
+    settings: &Settings,
+    book: &Book,
+    rendered: &[Arc<RenderedNote>],
+    stats: &mut Stats,
+    cache: &mut ComposeCache,
+) -> Result<Files> {
     let tera = templates::load(&settings.root)?;
     let theme_css = crate::highlight::stylesheet();
     let statics = static_files(settings)?;
@@ -357,31 +474,93 @@ pub fn compose(
     let mut files: Files = statics;
     files.insert("highlight.css".into(), theme_css.into_bytes());
 
-    // The all-notes page.
-    let mut ctx = common.context(
-        "",
-        PageCtx {
-            title: settings.book.title.clone(),
-            description: settings.book.description.clone(),
-            path: "index.html".into(),
-            canonical: common.canonical("index.html"),
-            kind: "all",
-        },
-    );
-    ctx.insert("sections", &common.section_summaries(true));
-    ctx.insert("levels", &notes::LEVELS);
-    ctx.insert("yoes", &distinct_yoes(book));
-    ctx.insert("all_tags", &tag_counts(book));
-    let index = templates::render(&tera, "index.html", &ctx)?;
-    stats.all_notes_bytes = index.len();
-    files.insert("index.html".into(), index.into_bytes());
-
-    // One page per note, rendered in parallel.
-    let pages: Vec<Result<(String, String)>> = book
+    // What every page shows (book, settings, templates, sections), then what each note's
+    // summary and body are: the keys pages are reused under.
+    let global = hash_of(&(
+        format!("{settings:?}"),
+        &common.version,
+        templates_signature(settings)?,
+        serde_json::to_string(&common.section_summaries(false))?,
+        book.notes.len(),
+    ));
+    let summaries: Vec<u64> = book
+        .notes
+        .par_iter()
+        .map(|n| serde_json::to_string(&common.note_ctx(n, None)).map(|j| hash_of(&j)))
+        .collect::<Result<_, _>>()?;
+    let html: Vec<NoteHtml> = book
         .notes
         .par_iter()
         .map(|n| {
-            let path = format!("{}.html", n.slug);
+            let r = &rendered[n.index];
+            match cache.html.get(&n.rel_path) {
+                Some(m) if Arc::ptr_eq(&m.0, r) => m.clone(),
+                _ => (
+                    r.clone(),
+                    hash_of(&r.html),
+                    materialize(&r.html, &n.slug, View::AllNotes).into(),
+                ),
+            }
+        })
+        .collect();
+    let summary = |i: Option<usize>| i.and_then(|i| summaries.get(i)).copied().unwrap_or(0);
+    let mut pages_now: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+
+    // The all-notes page: composed once with a placeholder per note body, then spliced, so a
+    // body edit only re-splices.
+    let skeleton_key = hash_of(&(global, &summaries));
+    let pieces = match cache.skeleton.take() {
+        Some((k, pieces)) if k == skeleton_key => Some(pieces),
+        _ => split_skeleton(&all_notes_page(&common, &tera, placeholder)?, book.notes.len()),
+    };
+    let index = match &pieces {
+        Some(pieces) => {
+            let len = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.len(),
+                    Piece::Note(i) => html[*i].2.len(),
+                })
+                .sum();
+            let mut out = String::with_capacity(len);
+            for p in pieces {
+                match p {
+                    Piece::Text(t) => out.push_str(t),
+                    Piece::Note(i) => out.push_str(&html[*i].2),
+                }
+            }
+            out
+        }
+        None => all_notes_page(&common, &tera, |i| html[i].2.to_string())?,
+    };
+    cache.skeleton = pieces.map(|p| (skeleton_key, p));
+    stats.all_notes_bytes = index.len();
+    files.insert("index.html".into(), index.into_bytes());
+
+    // One page per note, reused when neither it nor its neighbours changed, else rendered
+    // (in parallel).
+    let mut old_pages = std::mem::take(&mut cache.pages);
+    let mut todo = Vec::new();
+    for n in &book.notes {
+        let path = format!("{}.html", n.slug);
+        let key = hash_of(&(
+            global,
+            summary(n.index.checked_sub(1)),
+            summary(Some(n.index)),
+            summary(Some(n.index + 1)),
+            html[n.index].1,
+        ));
+        match old_pages.remove(&path) {
+            Some((k, bytes)) if k == key => {
+                files.insert(path.clone(), bytes.clone());
+                pages_now.insert(path, (key, bytes));
+            }
+            _ => todo.push((n, path, key)),
+        }
+    }
+    let pages: Vec<Result<(String, u64, Vec<u8>)>> = todo
+        .into_par_iter()
+        .map(|(n, path, key)| {
             let nc = common.note_ctx(n, Some(View::NotePage));
             let mut ctx = common.context(
                 "",
@@ -404,13 +583,20 @@ pub fn compose(
                 .map(|x| common.note_ctx(x, None));
             ctx.insert("prev", &prev);
             ctx.insert("next", &next);
-            Ok((path, templates::render(&tera, "note.html", &ctx)?))
+            Ok((path, key, templates::render(&tera, "note.html", &ctx)?.into_bytes()))
         })
         .collect();
     for p in pages {
-        let (path, html) = p?;
-        files.insert(path, html.into_bytes());
+        let (path, key, bytes) = p?;
+        files.insert(path.clone(), bytes.clone());
+        pages_now.insert(path, (key, bytes));
     }
+    cache.html = book
+        .notes
+        .iter()
+        .zip(html)
+        .map(|(n, m)| (n.rel_path.clone(), m))
+        .collect();
 
     // Tag pages and the tag index.
     let mut by_tag: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -425,6 +611,14 @@ pub fn compose(
     }
     for (slug, (name, idx)) in &by_tag {
         let path = format!("tags/{slug}.html");
+        let key = hash_of(&(global, name, idx.iter().map(|&i| summaries[i]).collect::<Vec<_>>()));
+        if let Some((k, bytes)) = old_pages.remove(&path)
+            && k == key
+        {
+            files.insert(path.clone(), bytes.clone());
+            pages_now.insert(path, (key, bytes));
+            continue;
+        }
         let mut ctx = common.context(
             "../",
             PageCtx {
@@ -447,10 +641,9 @@ pub fn compose(
             .map(|&i| common.note_ctx(&book.notes[i], None))
             .collect();
         ctx.insert("notes", &list);
-        files.insert(
-            path,
-            templates::render(&tera, "tag.html", &ctx)?.into_bytes(),
-        );
+        let bytes = templates::render(&tera, "tag.html", &ctx)?.into_bytes();
+        files.insert(path.clone(), bytes.clone());
+        pages_now.insert(path, (key, bytes));
     }
     let mut ctx = common.context(
         "../",
@@ -499,6 +692,7 @@ pub fn compose(
         files.insert("CNAME".into(), format!("{}\n", c.trim()).into_bytes());
     }
     copy_note_assets(settings, rendered, &mut files);
+    cache.pages = pages_now;
     Ok(files)
 }
 
@@ -574,15 +768,25 @@ fn static_files(settings: &Settings) -> Result<Files> {
 fn copy_note_assets(settings: &Settings, rendered: &[Arc<RenderedNote>], files: &mut Files) {
     for r in rendered {
         for l in &r.links {
-            if let markdown::LinkTarget::File(p) = &l.target {
-                if !files.contains_key(p) && p.starts_with("notes/") {
-                    if let Ok(bytes) = std::fs::read(settings.root.join(p)) {
-                        files.insert(p.clone(), bytes);
-                    }
-                }
+            if let markdown::LinkTarget::File(p) = &l.target
+                && !files.contains_key(p)
+                && p.starts_with("notes/")
+                && inside_book(settings, p)
+                && let Ok(bytes) = std::fs::read(settings.root.join(p))
+            {
+                files.insert(p.clone(), bytes);
             }
         }
     }
+}
+
+/// Whether `rel` really lies in the book: a symlink to a file elsewhere is not published.
+fn inside_book(settings: &Settings, rel: &str) -> bool {
+    settings
+        .root
+        .join(rel)
+        .canonicalize()
+        .is_ok_and(|p| p.starts_with(&settings.root))
 }
 
 /// The full navigation, loaded once as a script by per-note pages so page size stays independent of book size.

@@ -1,0 +1,147 @@
+//! What the server shares between the rebuild thread and the request handlers: the last good
+//! site, the current errors, and the channel that tells browsers about each rebuild.
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Files;
+use serde::Serialize;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::{broadcast, watch};
+
+/// A message to every connected browser, sent as JSON over the WebSocket.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Message {
+    /// First message on a connection: which server and build the browser talks to.
+    Hello {
+        instance: String,
+        build: u64,
+        errors: Option<Vec<Problem>>,
+    },
+    /// A good build replaced the site.
+    Reload {
+        build: u64,
+        /// Changed pages (site paths); `None` means every page.
+        pages: Option<Vec<String>>,
+        /// Only stylesheets changed: swap them in place.
+        css: bool,
+        /// Slugs of the notes edited, to bring into view on the all-notes page.
+        focus: Vec<String>,
+    },
+    /// The rebuild failed; the last good site is still served.
+    Errors { build: u64, errors: Vec<Problem> },
+}
+
+/// One build error as the overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl From<&Diagnostic> for Problem {
+    fn from(d: &Diagnostic) -> Self {
+        Problem {
+            file: d.file.clone(),
+            line: d.line,
+            col: d.col,
+            message: d.message.clone(),
+        }
+    }
+}
+
+struct Status {
+    build: u64,
+    errors: Option<Vec<Problem>>,
+}
+
+/// Shared server state; the site is replaced whole, never edited in place.
+pub struct State {
+    site: RwLock<Arc<Files>>,
+    status: Mutex<Status>,
+    events: broadcast::Sender<Arc<Message>>,
+    shutdown: watch::Sender<bool>,
+    /// Differs between server runs, so a reconnecting page knows the server restarted.
+    pub instance: String,
+}
+
+impl State {
+    pub fn new() -> State {
+        let (events, _) = broadcast::channel(64);
+        let (shutdown, _) = watch::channel(false);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        State {
+            site: RwLock::new(Arc::new(Files::new())),
+            status: Mutex::new(Status {
+                build: 0,
+                errors: None,
+            }),
+            events,
+            shutdown,
+            instance: format!("{:x}-{:x}", std::process::id(), nanos),
+        }
+    }
+
+    /// The site currently served.
+    pub fn site(&self) -> Arc<Files> {
+        self.site.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Swap in a complete new site, then tell browsers (in that order, so no browser reloads
+    /// into a half-built site).
+    pub fn publish(&self, files: Files, pages: Option<Vec<String>>, css: bool, focus: Vec<String>) {
+        if let Ok(mut s) = self.site.write() {
+            *s = Arc::new(files);
+        }
+        let build = self.next_build(None);
+        self.send(Message::Reload {
+            build,
+            pages,
+            css,
+            focus,
+        });
+    }
+
+    /// Record a failed rebuild; the site stays as it was.
+    pub fn fail(&self, errors: Vec<Problem>) {
+        let build = self.next_build(Some(errors.clone()));
+        self.send(Message::Errors { build, errors });
+    }
+
+    fn next_build(&self, errors: Option<Vec<Problem>>) -> u64 {
+        let mut st = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        st.build += 1;
+        st.errors = errors;
+        st.build
+    }
+
+    fn send(&self, m: Message) {
+        // No receivers (no browser open) is fine.
+        let _ = self.events.send(Arc::new(m));
+    }
+
+    /// Subscribe to rebuild messages and get the greeting that describes the current state.
+    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Message>>, Message) {
+        let rx = self.events.subscribe();
+        let st = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        let hello = Message::Hello {
+            instance: self.instance.clone(),
+            build: st.build,
+            errors: st.errors.clone(),
+        };
+        (rx, hello)
+    }
+
+    /// Ask open connections to close (Ctrl-C).
+    pub fn shut_down(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+}

@@ -155,13 +155,14 @@
     });
     $$(".table-wrap, figure.diagram").forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
+      var fig = el.tagName === "FIGURE";
       if (scrolls) {
         el.setAttribute("tabindex", "0");
-        el.setAttribute("role", "region");
-        var cap = $("figcaption", el);
-        el.setAttribute("aria-label", (cap ? cap.textContent + ": " : el.tagName === "FIGURE" ? "Diagram: " : "Table: ") + "scrolls sideways");
-      } else if (el.getAttribute("role") === "region") {
-        el.removeAttribute("tabindex"); el.removeAttribute("role"); el.removeAttribute("aria-label");
+        /* A figure is already named by its caption; a table's box becomes a named region. */
+        if (!fig) { el.setAttribute("role", "region"); el.setAttribute("aria-label", "Table (scrolls sideways)"); }
+      } else if (el.hasAttribute("tabindex")) {
+        el.removeAttribute("tabindex");
+        if (!fig) { el.removeAttribute("role"); el.removeAttribute("aria-label"); }
       }
     });
   }

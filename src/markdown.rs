@@ -49,6 +49,8 @@ pub struct LinkRecord {
     pub col: usize,
     pub text: String,
     pub dest: String,
+    /// The `href`/`src` as written into the body, with placeholders (see `materialize`).
+    pub href: String,
     pub target: LinkTarget,
     pub is_image: bool,
 }
@@ -466,6 +468,7 @@ impl<'a> Renderer<'a> {
             col,
             text: text.to_string(),
             dest: dest.to_string(),
+            href: href.clone(),
             target,
             is_image,
         });
@@ -619,13 +622,14 @@ pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
+    let hex = |b: u8| (b as char).to_digit(16);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }

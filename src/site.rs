@@ -56,20 +56,11 @@ pub fn build_with_cache(settings: &Settings, cache: &mut Cache) -> Result<Site> 
     let (rendered, rerendered) = render_all(&book, cache);
     timings.push(("render", ms(t)));
 
-    let mut diags: Vec<Diagnostic> = rendered
+    let diags: Vec<Diagnostic> = rendered
         .iter()
         .flat_map(|r| r.diagnostics.iter().cloned())
         .collect();
-    let t = Instant::now();
-    let mut link_problems = check::source_links(settings, &book, &rendered);
-    if !settings.build.strict {
-        for d in &mut link_problems {
-            d.severity = Severity::Warning;
-        }
-    }
-    diags.extend(link_problems);
-    timings.push(("check", ms(t)));
-    let (errors, warnings): (Vec<_>, Vec<_>) =
+    let (errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
         return Err(ContentErrors(errors).into());
@@ -83,6 +74,21 @@ pub fn build_with_cache(settings: &Settings, cache: &mut Cache) -> Result<Site> 
     };
     let files = compose(settings, &book, &rendered, &mut stats)?;
     timings.push(("compose", ms(t)));
+
+    // Internal link checks on the pages as built: warnings, or errors with `strict`.
+    let t = Instant::now();
+    let link_problems: Vec<Diagnostic> = check::internal(settings, &book, &rendered, &files)
+        .iter()
+        .map(|p| Diagnostic {
+            severity: if settings.build.strict { Severity::Error } else { Severity::Warning },
+            ..p.to_diagnostic()
+        })
+        .collect();
+    timings.push(("check", ms(t)));
+    if settings.build.strict && !link_problems.is_empty() {
+        return Err(ContentErrors(link_problems).into());
+    }
+    warnings.extend(link_problems);
     stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
     stats.bytes = files.values().map(Vec::len).sum();
     stats.timings = timings;

@@ -1023,7 +1023,7 @@ mod tests {
         let body = "Intro.[^Big Note]\n\n## Main Ideas\n\n### Other {#custom}\n";
         assert_eq!(find_footnote_ref(body, "big-note"), Some(6));
         assert_eq!(find_id_sources(body, "main-ideas"), vec![19]);
-        assert_eq!(find_id_sources(body, "custom"), vec![45]);
+        assert_eq!(find_id_sources(body, "custom"), vec![44]);
     }
 
     #[test]

@@ -494,10 +494,16 @@ impl<'a> Crawl<'a> {
                         p.kind = if l.is_image { "image" } else { "link" };
                     }
                 }
-                if f.kind == "id" && r.view == View::AllNotes {
-                    if let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug)) {
-                        p.target = id.to_string();
-                    }
+                // A raw `<a href="#x">` in a note: fine on its own page, broken on the all-notes page.
+                let raw_anchor = (f.kind != "id" && p.line == 0 && r.view == View::AllNotes)
+                    .then(|| p.target.strip_prefix('#').map(percent_decode))
+                    .flatten()
+                    .filter(|frag| page.targets.contains(&format!("{}--{frag}", note.slug)));
+                if f.kind == "id"
+                    && r.view == View::AllNotes
+                    && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
+                {
+                    p.target = id.to_string();
                 }
                 let at = if f.kind == "id" {
                     // The k-th element with this id in the note is its k-th source of the id.
@@ -532,6 +538,13 @@ impl<'a> Crawl<'a> {
                 if let Some((l, c)) = at {
                     p.line = note.body_line + l - 1;
                     p.col = c;
+                }
+                if let Some(frag) = raw_anchor {
+                    p.reason = format!(
+                        "raw HTML links are not rewritten for the all-notes page, where this note's ids are `{}--{frag}`; use a Markdown link [{}](#{frag})",
+                        note.slug, p.text
+                    );
+                    p.suggestion = None;
                 }
                 p.file = note.rel_path.clone();
             } else if let Some((file, l, c)) = locate_in_templates(&templates, f.kind, &p.target) {
@@ -716,10 +729,10 @@ fn find_footnote_ref(body: &str, id: &str) -> Option<usize> {
     while let Some(p) = body[from..].find("[^") {
         let start = from + p;
         let rest = &body[start + 2..];
-        if let Some(e) = rest.find(']') {
-            if slugify(&rest[..e]) == id {
-                return Some(start);
-            }
+        if let Some(e) = rest.find(']')
+            && slugify(&rest[..e]) == id
+        {
+            return Some(start);
         }
         from = start + 2;
     }
@@ -736,6 +749,25 @@ fn find_id_sources(body: &str, id: &str) -> Vec<usize> {
         format!("id='{id}'"),
     ] {
         out.extend(body.match_indices(&pat).map(|(p, _)| p));
+    }
+    if let Some(label) = id.strip_prefix("fnref:") {
+        let mut from = 0;
+        while let Some(p) = body[from..].find("[^") {
+            let at = from + p;
+            from = at + 2;
+            let rest = &body[at + 2..];
+            if let Some(e) = rest.find(']') {
+                let l = slugify(&rest[..e]);
+                // The k-th reference is `fnref:label-k`; the first is plain `fnref:label`.
+                if l == label
+                    || label
+                        .strip_prefix(l.as_str())
+                        .is_some_and(|k| k.starts_with('-'))
+                {
+                    out.push(at);
+                }
+            }
+        }
     }
     let mut offset = 0;
     for line in body.split_inclusive('\n') {
@@ -769,14 +801,14 @@ fn template_sources(settings: &Settings) -> Vec<(String, String)> {
         .into_iter()
         .flatten()
     {
-        if e.file_type().is_file() {
-            if let (Ok(rel), Ok(text)) = (
+        if e.file_type().is_file()
+            && let (Ok(rel), Ok(text)) = (
                 e.path().strip_prefix(&dir),
                 std::fs::read_to_string(e.path()),
-            ) {
-                let name = rel.to_string_lossy().replace('\\', "/");
-                out.insert(name.clone(), (format!("templates/{name}"), text));
-            }
+            )
+        {
+            let name = rel.to_string_lossy().replace('\\', "/");
+            out.insert(name.clone(), (format!("templates/{name}"), text));
         }
     }
     out.into_values().collect()

@@ -182,6 +182,8 @@ struct Renderer<'a> {
     diagnostics: Vec<Diagnostic>,
     chunks: Vec<(String, String)>,
     footnote_order: Vec<String>,
+    /// References seen so far per footnote id.
+    footnote_refs: HashMap<String, usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -198,6 +200,7 @@ impl<'a> Renderer<'a> {
             diagnostics: Vec::new(),
             chunks: vec![(String::new(), String::new())],
             footnote_order: Vec::new(),
+            footnote_refs: HashMap::new(),
         }
     }
 
@@ -312,9 +315,19 @@ impl<'a> Renderer<'a> {
                         }
                     };
                     let id = footnote_id(label);
+                    // A footnote cited again gets its own id (`fnref:x-2`): ids must not repeat.
+                    let refs = self.footnote_refs.entry(id.clone()).or_insert(0);
+                    *refs += 1;
+                    let ref_id = if *refs == 1 {
+                        format!("fnref:{id}")
+                    } else {
+                        let r = format!("fnref:{id}-{refs}");
+                        self.used_ids.insert(r.clone());
+                        r
+                    };
                     produced.push(Event::Html(
                         format!(
-                            "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}fnref:{id}{END}\">{n}</a></sup>"
+                            "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}{ref_id}{END}\">{n}</a></sup>"
                         )
                         .into(),
                     ));
@@ -457,6 +470,8 @@ impl<'a> Renderer<'a> {
                 Some(f) => format!("{NOTE_LINK}{slug}#{f}{END}"),
                 None => format!("{NOTE_LINK}{slug}{END}"),
             },
+            // A bare `#` means the top of the page in every view.
+            LinkTarget::Anchor(f) if f.is_empty() => "#".to_string(),
             LinkTarget::Anchor(f) => format!("#{ID}{f}{END}"),
             LinkTarget::File(p) => escape(&encode_path(p)),
             LinkTarget::MissingNote(_) | LinkTarget::External(_) | LinkTarget::Other(_) => {
@@ -627,12 +642,13 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -66,10 +66,10 @@ pub fn scan(html: &str) -> Scan {
         }
         if let Some(after) = rest.strip_prefix("</") {
             let name = tag_name(after);
-            if name == "a" {
-                if let Some((idx, t)) = open_a.take() {
-                    out.urls[idx].text = clean_text(&t);
-                }
+            if name == "a"
+                && let Some((idx, t)) = open_a.take()
+            {
+                out.urls[idx].text = clean_text(&t);
             }
             i = rest.find('>').map(|e| lt + e + 1).unwrap_or(bytes.len());
             continue;

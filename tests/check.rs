@@ -324,6 +324,17 @@ fn build_warns_and_strict_fails() {
 }
 
 #[test]
+fn chromium_agrees_with_the_checker() {
+    let b = valid_book();
+    b.build_ok();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    common::browser_test(
+        "check.test.mjs",
+        &[b.path("public").to_str().unwrap(), shots.to_str().unwrap()],
+    );
+}
+
+#[test]
 fn exit_2_when_the_book_cannot_be_read() {
     let b = TestBook::new();
     std::fs::remove_file(b.path("book.toml")).unwrap();

@@ -10,7 +10,9 @@ pub struct TestBook {
 
 /// Front matter for a note with the given title (beginner, 0-2, tags a and b).
 pub fn fm(title: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"alpha\", \"beta\"]\n+++\n\n")
+    format!(
+        "+++\ntitle = \"{title}\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"alpha\", \"beta\"]\n+++\n\n"
+    )
 }
 
 impl TestBook {
@@ -56,7 +58,11 @@ impl TestBook {
     /// `handbook build`, asserting success.
     pub fn build_ok(&self) -> Output {
         let o = self.run(&["build"]);
-        assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         o
     }
 
@@ -103,7 +109,9 @@ pub fn browser_test(script: &str, args: &[&str]) {
         if std::env::var_os("CI").is_some() {
             panic!("browser tests need {chromium} and `npm ci` in tests/browser (see .ci/run)");
         }
-        eprintln!("skipping {script}: install chromium and run `npm ci` in tests/browser to run it");
+        eprintln!(
+            "skipping {script}: install chromium and run `npm ci` in tests/browser to run it"
+        );
         return;
     }
     let o = Command::new("node")
@@ -112,6 +120,10 @@ pub fn browser_test(script: &str, args: &[&str]) {
         .current_dir(&dir)
         .output()
         .expect("run node");
-    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.status.success(), "{script} failed:\n{out}");
 }

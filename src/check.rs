@@ -114,6 +114,8 @@ pub struct Crawl<'a> {
     rendered: &'a [Arc<RenderedNote>],
     files: &'a Files,
     pages: Vec<Page<'a>>,
+    /// Index into `pages` by site path.
+    page_index: HashMap<&'a str, usize>,
     /// Ids each note defines (headings, footnotes), by note index.
     note_ids: Vec<HashSet<&'a str>>,
 }
@@ -189,12 +191,14 @@ impl<'a> Crawl<'a> {
             .iter()
             .map(|r| r.ids.iter().map(String::as_str).collect())
             .collect();
+        let page_index = pages.iter().enumerate().map(|(i, p)| (p.path, i)).collect();
         Crawl {
             settings,
             book,
             rendered,
             files,
             pages,
+            page_index,
             note_ids,
         }
     }
@@ -428,7 +432,7 @@ impl<'a> Crawl<'a> {
             return Some((format!("the site has no {target}"), hint));
         }
         let frag = frag.filter(|f| !f.is_empty())?;
-        let tp = self.pages.iter().find(|p| p.path == target)?;
+        let tp = &self.pages[*self.page_index.get(target.as_str())?];
         let decoded = percent_decode(frag);
         if tp.targets.contains(frag) || tp.targets.contains(&decoded) {
             return None;
@@ -689,10 +693,18 @@ fn find_region(html: &str, body: &str, from: usize, note: usize, view: View) -> 
     if body.is_empty() {
         return None;
     }
+    // Search for a short prefix and compare the rest: a whole body as the needle is slow to prepare.
+    let mut cut = body.len().min(128);
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &body[..cut];
+    let is_body = |s: &usize| html.get(*s..*s + body.len()) == Some(body);
     let start = html[from..]
-        .find(body)
-        .map(|p| p + from)
-        .or_else(|| html.find(body))?;
+        .match_indices(head)
+        .map(|(p, _)| p + from)
+        .find(is_body)
+        .or_else(|| html.match_indices(head).map(|(p, _)| p).find(is_body))?;
     Some(Region {
         start,
         end: start + body.len(),

@@ -132,12 +132,7 @@ pub fn scan(html: &str) -> Scan {
             }
         }
         if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
-            let close = format!("</{name}");
-            let lower_rest = html[i..].to_ascii_lowercase();
-            i = lower_rest
-                .find(&close)
-                .map(|e| i + e)
-                .unwrap_or(bytes.len());
+            i = find_close(bytes, i, name.as_bytes());
         }
     }
     out
@@ -204,6 +199,23 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
             });
         }
     }
+}
+
+/// Offset of the `</name` that ends a raw-text element (any case), or the end of the page.
+fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = memchr(b'<', &b[i..]) {
+        let at = i + p;
+        let rest = &b[at + 1..];
+        if rest.first() == Some(&b'/')
+            && rest.len() > name.len()
+            && rest[1..=name.len()].eq_ignore_ascii_case(name)
+        {
+            return at;
+        }
+        i = at + 1;
+    }
+    b.len()
 }
 
 fn tag_name(s: &str) -> String {

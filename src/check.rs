@@ -1,99 +1,878 @@
 //! Link checking with the renderer's own ids: links recorded while rendering, then the built pages crawled.
+//!
+//! Two passes share one report. The source pass checks every link the renderer recorded (so a
+//! problem names the note, line and column the author wrote). The crawl reads every built page
+//! as a browser would (templates included, on the all-notes page and on each note's page) and
+//! reports what the source pass could not see: template links, raw HTML, ids repeated on a page.
+//! A crawl finding inside a note's body is traced back to the note's source line.
 
+mod html;
+
+use crate::check_external::ExternalRef;
 use crate::cli::{CheckArgs, Format};
 use crate::config::Settings;
-use crate::diagnostics::{Diagnostic, Severity, nearest};
-use crate::markdown::{LinkTarget, RenderedNote};
-use crate::notes::Book;
+use crate::diagnostics::{Diagnostic, Severity, display_path, line_col, nearest};
+use crate::markdown::{
+    LinkTarget, RenderedNote, View, materialize, percent_decode, resolve_relative,
+};
+use crate::notes::{Book, slugify};
 use crate::output::Files;
 use crate::{Log, Outcome};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
 use std::sync::Arc;
 
-/// Check every link written in a note against the notes, their ids and the files of the book.
-pub fn source_links(
+/// One problem found by a check, with everything a reader or a tool needs to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// The file to fix, relative to the book root (a note, a template, or a built page).
+    pub file: String,
+    /// 1-based; 0 when unknown.
+    pub line: usize,
+    /// 1-based; 0 when unknown.
+    pub col: usize,
+    /// `link`, `image`, `footnote`, `id` or `external`.
+    pub kind: &'static str,
+    /// The link text (or image alt) as the reader sees it.
+    pub text: String,
+    /// The link target as written (or the repeated id).
+    pub target: String,
+    /// What is wrong.
+    pub reason: String,
+    /// The nearest valid target, when there is one.
+    pub suggestion: Option<String>,
+    /// Built pages the problem shows on, when the crawl found it.
+    pub pages: Vec<String>,
+}
+
+impl Problem {
+    /// The whole problem in one line.
+    pub fn message(&self) -> String {
+        let mut m = match self.kind {
+            "id" => format!("repeated id `{}`: {}", self.target, self.reason),
+            "footnote" => format!("broken footnote {}: {}", self.target, self.reason),
+            kind => format!(
+                "broken {kind} [{}]({}): {}",
+                self.text, self.target, self.reason
+            ),
+        };
+        if self.kind == "external" && self.severity == Severity::Warning {
+            m = format!(
+                "external link [{}]({}): {}",
+                self.text, self.target, self.reason
+            );
+        }
+        if let Some(s) = &self.suggestion {
+            m.push_str(&format!("; did you mean {s}?"));
+        }
+        if !self.pages.is_empty() {
+            let shown: Vec<&str> = self.pages.iter().take(3).map(String::as_str).collect();
+            let more = self.pages.len().saturating_sub(3);
+            m.push_str(&format!(
+                " (on {}{})",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        m
+    }
+
+    /// The problem as a build diagnostic.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            file: self.file.clone(),
+            line: self.line,
+            col: self.col,
+            message: self.message(),
+        }
+    }
+}
+
+/// Every internal check of a built site: links in notes, then the crawl of every page.
+pub fn internal(
     settings: &Settings,
     book: &Book,
     rendered: &[Arc<RenderedNote>],
-) -> Vec<Diagnostic> {
-    let by_slug = book.by_slug();
-    let ids: Vec<HashSet<&str>> = rendered
-        .iter()
-        .map(|r| r.ids.iter().map(String::as_str).collect())
-        .collect();
-    let mut out = Vec::new();
-    for n in &book.notes {
-        let r = &rendered[n.index];
-        for l in &r.links {
-            let problem = match &l.target {
-                LinkTarget::Note { slug, fragment } => {
-                    let target = by_slug[slug.as_str()];
-                    fragment.as_ref().and_then(|f| {
-                        missing_anchor(f, &ids[target]).map(|hint| {
-                            format!("no heading `#{f}` in {}{hint}", book.notes[target].rel_path)
-                        })
-                    })
+    files: &Files,
+) -> Vec<Problem> {
+    Crawl::new(settings, book, rendered, files).internal()
+}
+
+/// The built site, scanned once, with the notes it came from.
+pub struct Crawl<'a> {
+    settings: &'a Settings,
+    book: &'a Book,
+    rendered: &'a [Arc<RenderedNote>],
+    files: &'a Files,
+    pages: Vec<Page<'a>>,
+    /// Index into `pages` by site path.
+    page_index: HashMap<&'a str, usize>,
+    /// Ids each note defines (headings, footnotes), by note index.
+    note_ids: Vec<HashSet<&'a str>>,
+}
+
+struct Page<'a> {
+    path: &'a str,
+    html: std::borrow::Cow<'a, str>,
+    scan: html::Scan,
+    /// Ids and `<a name>`s: the fragments this page can be linked to.
+    targets: HashSet<String>,
+    /// Byte ranges of note bodies on this page.
+    regions: Vec<Region>,
+}
+
+struct Region {
+    start: usize,
+    end: usize,
+    note: usize,
+    view: View,
+}
+
+/// Where a crawl finding comes from, before grouping.
+struct Found {
+    page: usize,
+    offset: usize,
+    kind: &'static str,
+    text: String,
+    target: String,
+    reason: String,
+    suggestion: Option<String>,
+}
+
+impl<'a> Crawl<'a> {
+    /// Scan every HTML page of `files` and find the note bodies on each.
+    pub fn new(
+        settings: &'a Settings,
+        book: &'a Book,
+        rendered: &'a [Arc<RenderedNote>],
+        files: &'a Files,
+    ) -> Crawl<'a> {
+        let by_slug = book.by_slug();
+        let pages: Vec<Page> = files
+            .par_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(path, bytes)| {
+                let html = String::from_utf8_lossy(bytes);
+                let scan = html::scan(&html);
+                let targets = scan.ids.iter().map(|d| d.id.clone()).collect();
+                let mut regions = Vec::new();
+                if path == "index.html" {
+                    let mut from = 0;
+                    for n in &book.notes {
+                        let body = materialize(&rendered[n.index].html, &n.slug, View::AllNotes);
+                        if let Some(r) = find_region(&html, &body, from, n.index, View::AllNotes) {
+                            from = r.end;
+                            regions.push(r);
+                        }
+                    }
+                } else if let Some(&i) = path.strip_suffix(".html").and_then(|s| by_slug.get(s)) {
+                    let body = materialize(&rendered[i].html, &book.notes[i].slug, View::NotePage);
+                    regions.extend(find_region(&html, &body, 0, i, View::NotePage));
                 }
-                LinkTarget::Anchor(f) => missing_anchor(f, &ids[n.index])
-                    .map(|hint| format!("no heading `#{f}` in this note{hint}")),
-                LinkTarget::MissingNote(p) => {
-                    let file = p.rsplit('/').next().unwrap_or(p);
-                    let want = crate::notes::slug_of_file(file);
-                    let hint = nearest(&want, book.notes.iter().map(|n| n.slug.as_str()))
-                        .map(|s| {
-                            format!(
-                                "; did you mean {}?",
-                                relative_from(&n.rel_path, &book.notes[by_slug[s]].rel_path)
+                Page {
+                    path: path.as_str(),
+                    html,
+                    scan,
+                    targets,
+                    regions,
+                }
+            })
+            .collect();
+        let note_ids = rendered
+            .iter()
+            .map(|r| r.ids.iter().map(String::as_str).collect())
+            .collect();
+        let page_index = pages.iter().enumerate().map(|(i, p)| (p.path, i)).collect();
+        Crawl {
+            settings,
+            book,
+            rendered,
+            files,
+            pages,
+            page_index,
+            note_ids,
+        }
+    }
+
+    /// Source links first, then what only the built pages show.
+    pub fn internal(&self) -> Vec<Problem> {
+        let (mut out, flagged) = self.source_links();
+        let mut found = Vec::new();
+        for (pi, page) in self.pages.iter().enumerate() {
+            for u in &page.scan.urls {
+                if let Some((reason, suggestion)) = self.check_url(page, &u.url) {
+                    found.push(Found {
+                        page: pi,
+                        offset: u.offset,
+                        kind: if u.element == "img" { "image" } else { "link" },
+                        text: if u.text.is_empty() {
+                            format!("<{}>", u.element)
+                        } else {
+                            u.text.clone()
+                        },
+                        target: u.url.clone(),
+                        reason,
+                        suggestion,
+                    });
+                }
+            }
+            let mut first: HashMap<&str, usize> = HashMap::new();
+            for d in page.scan.ids.iter().filter(|d| d.is_id) {
+                if let Some(&prev) = first.get(d.id.as_str()) {
+                    let other = match page
+                        .regions
+                        .iter()
+                        .find(|r| r.start <= prev && prev < r.end)
+                    {
+                        Some(r) => format!("note {}", self.book.notes[r.note].rel_path),
+                        None => "the page template".to_string(),
+                    };
+                    found.push(Found {
+                        page: pi,
+                        offset: d.offset,
+                        kind: "id",
+                        text: String::new(),
+                        target: d.id.clone(),
+                        reason: format!(
+                            "an element earlier on the page (from {other}) has the same id, so links to it go there; give this one another id with {{#...}}"
+                        ),
+                        suggestion: None,
+                    });
+                } else {
+                    first.insert(&d.id, d.offset);
+                }
+            }
+        }
+        out.extend(self.attribute(found, &flagged));
+        out.sort_by(|a, b| {
+            (&a.file, a.line, a.col, &a.target).cmp(&(&b.file, b.line, b.col, &b.target))
+        });
+        out.dedup();
+        out
+    }
+
+    /// Check the links the renderer recorded. Returns the problems and which (note, link) pairs they cover.
+    fn source_links(&self) -> (Vec<Problem>, HashSet<(usize, usize)>) {
+        let by_slug = self.book.by_slug();
+        let mut out = Vec::new();
+        let mut flagged = HashSet::new();
+        for n in &self.book.notes {
+            for (li, l) in self.rendered[n.index].links.iter().enumerate() {
+                let problem: Option<(String, Option<String>)> = match &l.target {
+                    LinkTarget::Note {
+                        slug,
+                        fragment: Some(f),
+                    } if !f.is_empty() => {
+                        let t = by_slug[slug.as_str()];
+                        let ids = &self.note_ids[t];
+                        (!ids.contains(f.as_str())).then(|| {
+                            let where_ = if t == n.index {
+                                "this note".to_string()
+                            } else {
+                                self.book.notes[t].rel_path.clone()
+                            };
+                            let base = l.dest.split('#').next().unwrap_or("");
+                            (
+                                format!("no heading or footnote `#{f}` in {where_}"),
+                                nearest(f, ids.iter().copied()).map(|s| format!("{base}#{s}")),
                             )
                         })
-                        .unwrap_or_default();
-                    Some(format!("no note at {p}{hint}"))
+                    }
+                    LinkTarget::Anchor(f) if !f.is_empty() => {
+                        let ids = &self.note_ids[n.index];
+                        (!ids.contains(f.as_str())).then(|| {
+                            (
+                                format!("no heading or footnote `#{f}` in this note"),
+                                nearest(f, ids.iter().copied()).map(|s| format!("#{s}")),
+                            )
+                        })
+                    }
+                    LinkTarget::MissingNote(p) => {
+                        let file = p.rsplit('/').next().unwrap_or(p);
+                        let want = crate::notes::slug_of_file(file);
+                        let hint = nearest(&want, self.book.notes.iter().map(|n| n.slug.as_str()))
+                            .map(|s| {
+                                relative_from(&n.rel_path, &self.book.notes[by_slug[s]].rel_path)
+                            });
+                        Some((format!("no note at {p}"), hint))
+                    }
+                    LinkTarget::File(p) if !self.files.contains_key(p) => {
+                        let hint = nearest_file(p, self.files.keys())
+                            .map(|s| self.source_path_to(&n.rel_path, s));
+                        Some((
+                            format!(
+                                "no file {p} in the site (files live under static/ or beside the note)"
+                            ),
+                            hint,
+                        ))
+                    }
+                    LinkTarget::Other(d) if d.starts_with('/') && !d.starts_with("//") => {
+                        let site_path = percent_decode(
+                            d.trim_start_matches('/')
+                                .split(['?', '#'])
+                                .next()
+                                .unwrap_or(""),
+                        );
+                        let hint = self
+                            .files
+                            .contains_key(&site_path)
+                            .then(|| self.source_path_to(&n.rel_path, &site_path));
+                        Some((
+                            "root-absolute links break when the site is served under a sub-path (GitHub Pages serves /<repo>/); use a relative path".to_string(),
+                            hint,
+                        ))
+                    }
+                    _ => None,
+                };
+                if let Some((reason, suggestion)) = problem {
+                    flagged.insert((n.index, li));
+                    out.push(Problem {
+                        severity: Severity::Error,
+                        file: n.rel_path.clone(),
+                        line: l.line,
+                        col: l.col,
+                        kind: if l.is_image { "image" } else { "link" },
+                        text: l.text.clone(),
+                        target: l.dest.clone(),
+                        reason,
+                        suggestion,
+                        pages: Vec::new(),
+                    });
                 }
-                LinkTarget::File(p) => {
-                    let exists = settings.root.join("static").join(p).exists()
-                        || settings.root.join(p).exists()
-                        || crate::templates::BUILTIN_STATIC
-                            .iter()
-                            .any(|(name, _)| name == p);
-                    (!exists).then(|| {
-                        format!("no file {p} (files live under static/ or beside the note)")
-                    })
-                }
-                LinkTarget::Other(d) if d.starts_with('/') && !d.starts_with("//") => {
-                    Some(format!(
-                        "root-absolute link `{d}` breaks when the site is served under a sub-path (GitHub Pages /repo/); use a relative path"
-                    ))
-                }
-                _ => None,
+            }
+        }
+        for n in &self.book.notes {
+            let (refs, defined) = undefined_footnotes(&n.body);
+            for (offset, label) in refs {
+                let (l, c) = line_col(&n.body, offset);
+                out.push(Problem {
+                    severity: Severity::Error,
+                    file: n.rel_path.clone(),
+                    line: n.body_line + l - 1,
+                    col: c,
+                    kind: "footnote",
+                    text: label.clone(),
+                    target: format!("[^{label}]"),
+                    reason: format!("no footnote `[^{label}]: ...` is defined in this note, so it shows as plain text"),
+                    suggestion: nearest(&label, defined.iter().map(String::as_str)).map(|d| format!("[^{d}]")),
+                    pages: Vec::new(),
+                });
+            }
+        }
+        (out, flagged)
+    }
+
+    /// How a note at `note` would link to the site file `site_path`.
+    fn source_path_to(&self, note: &str, site_path: &str) -> String {
+        let on_disk = if site_path.starts_with("notes/")
+            || !self.settings.root.join("static").join(site_path).exists()
+        {
+            site_path.to_string()
+        } else {
+            format!("static/{site_path}")
+        };
+        relative_from(note, &on_disk)
+    }
+
+    /// Is `url` on `page` broken? Returns the reason and the nearest valid target.
+    fn check_url(&self, page: &Page, url: &str) -> Option<(String, Option<String>)> {
+        let lower = url.to_ascii_lowercase();
+        if url.is_empty() || url.starts_with("//") || has_scheme(&lower) {
+            return None;
+        }
+        if url.starts_with('/') {
+            return Some((
+                "root-absolute links break when the site is served under a sub-path (GitHub Pages serves /<repo>/); use a relative path".into(),
+                None,
+            ));
+        }
+        let (path, frag) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (url, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let target = if path.is_empty() {
+            page.path.to_string()
+        } else {
+            // A <base> on the 404 page points at the site root.
+            let dir = if page.scan.base.is_some() {
+                String::new()
+            } else {
+                parent_dir(page.path).to_string()
             };
-            if let Some(msg) = problem {
-                out.push(Diagnostic::error(
-                    &n.rel_path,
-                    l.line,
-                    l.col,
-                    format!(
-                        "broken {} [{}]({}): {msg}",
-                        if l.is_image { "image" } else { "link" },
-                        l.text,
-                        l.dest
-                    ),
-                ));
+            let joined = resolve_relative(&format!("{dir}x"), &percent_decode(path));
+            if path.ends_with('/') || joined.is_empty() {
+                if joined.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    format!("{joined}/index.html")
+                }
+            } else if !self.files.contains_key(&joined)
+                && self.files.contains_key(&format!("{joined}/index.html"))
+            {
+                format!("{joined}/index.html")
+            } else {
+                joined
+            }
+        };
+        if !self.files.contains_key(&target) {
+            let hint = nearest_file(&target, self.files.keys()).map(|s| {
+                let up = "../".repeat(parent_dir(page.path).matches('/').count());
+                format!("{up}{s}")
+            });
+            return Some((format!("the site has no {target}"), hint));
+        }
+        let frag = frag.filter(|f| !f.is_empty())?;
+        let tp = &self.pages[*self.page_index.get(target.as_str())?];
+        let decoded = percent_decode(frag);
+        if tp.targets.contains(frag) || tp.targets.contains(&decoded) {
+            return None;
+        }
+        let hint = nearest(&decoded, tp.targets.iter().map(String::as_str)).map(|s| {
+            if path.is_empty() {
+                format!("#{s}")
+            } else {
+                format!("{path}#{s}")
+            }
+        });
+        Some((format!("{target} has no id `{decoded}`"), hint))
+    }
+
+    /// Trace crawl findings to the file that makes them: a note's line, a template, or the built page.
+    fn attribute(&self, found: Vec<Found>, flagged: &HashSet<(usize, usize)>) -> Vec<Problem> {
+        let templates = template_sources(self.settings);
+        let out_dir = display_path(&self.settings.root, &self.settings.output);
+        // Problems from templates repeat on many pages: one entry per place, listing the pages.
+        let mut grouped: BTreeMap<(String, usize, usize, String, String), Problem> =
+            BTreeMap::new();
+        for f in found {
+            let page = &self.pages[f.page];
+            let region = page
+                .regions
+                .iter()
+                .find(|r| r.start <= f.offset && f.offset < r.end);
+            let mut p = Problem {
+                severity: Severity::Error,
+                file: String::new(),
+                line: 0,
+                col: 0,
+                kind: f.kind,
+                text: f.text,
+                target: f.target,
+                reason: f.reason,
+                suggestion: f.suggestion,
+                pages: vec![page.path.to_string()],
+            };
+            if let Some(r) = region {
+                let note = &self.book.notes[r.note];
+                let rn = &self.rendered[r.note];
+                if f.kind != "id" {
+                    let matches: Vec<usize> = rn
+                        .links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| {
+                            html::decode_entities(&materialize(&l.href, &note.slug, r.view))
+                                == p.target
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    if matches.iter().any(|&i| flagged.contains(&(r.note, i))) {
+                        continue;
+                    }
+                    if let Some(&i) = matches.first() {
+                        let l = &rn.links[i];
+                        p.line = l.line;
+                        p.col = l.col;
+                        p.text = l.text.clone();
+                        p.target = l.dest.clone();
+                        p.kind = if l.is_image { "image" } else { "link" };
+                    }
+                }
+                // A raw `<a href="#x">` in a note: fine on its own page, broken on the all-notes page.
+                let raw_anchor = (f.kind != "id" && p.line == 0 && r.view == View::AllNotes)
+                    .then(|| p.target.strip_prefix('#').map(percent_decode))
+                    .flatten()
+                    .filter(|frag| page.targets.contains(&format!("{}--{frag}", note.slug)));
+                if f.kind == "id"
+                    && r.view == View::AllNotes
+                    && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
+                {
+                    p.target = id.to_string();
+                }
+                let at = if f.kind == "id" {
+                    // The k-th element with this id in the note is its k-th source of the id.
+                    let k = page
+                        .scan
+                        .ids
+                        .iter()
+                        .filter(|d| {
+                            d.is_id
+                                && d.offset < f.offset
+                                && r.start <= d.offset
+                                && d.id
+                                    == page
+                                        .scan
+                                        .ids
+                                        .iter()
+                                        .find(|x| x.offset == f.offset)
+                                        .map(|x| x.id.as_str())
+                                        .unwrap_or("")
+                        })
+                        .count();
+                    let sources = find_id_sources(&note.body, &p.target);
+                    sources
+                        .get(k)
+                        .or(sources.last())
+                        .map(|&o| line_col(&note.body, o))
+                } else if p.line == 0 {
+                    locate_link_in_note(&note.body, &p.target, &note.slug, r.view)
+                } else {
+                    None
+                };
+                if let Some((l, c)) = at {
+                    p.line = note.body_line + l - 1;
+                    p.col = c;
+                }
+                if let Some(frag) = raw_anchor {
+                    p.reason = format!(
+                        "raw HTML links are not rewritten for the all-notes page, where this note's ids are `{}--{frag}`; use a Markdown link [{}](#{frag})",
+                        note.slug, p.text
+                    );
+                    p.suggestion = None;
+                }
+                p.file = note.rel_path.clone();
+            } else if let Some((file, l, c)) = locate_in_templates(&templates, f.kind, &p.target) {
+                p.file = file;
+                p.line = l;
+                p.col = c;
+            } else {
+                let (l, c) = line_col(&page.html, f.offset);
+                p.file = format!("{out_dir}/{}", page.path);
+                p.line = l;
+                p.col = c;
+                p.reason.push_str(" (from the page template)");
+            }
+            let key = (
+                p.file.clone(),
+                p.line,
+                p.col,
+                p.target.clone(),
+                p.reason.clone(),
+            );
+            match grouped.get_mut(&key) {
+                Some(g) => g.pages.push(page.path.to_string()),
+                None => {
+                    grouped.insert(key, p);
+                }
+            }
+        }
+        grouped.into_values().collect()
+    }
+
+    /// Every http(s) link of the site: from notes with their line, from templates by page.
+    pub fn external_refs(&self) -> Vec<ExternalRef> {
+        let mut out = Vec::new();
+        for n in &self.book.notes {
+            for l in &self.rendered[n.index].links {
+                if let LinkTarget::External(u) = &l.target {
+                    out.push(ExternalRef {
+                        url: u.clone(),
+                        file: n.rel_path.clone(),
+                        line: l.line,
+                        col: l.col,
+                        text: l.text.clone(),
+                    });
+                }
+            }
+        }
+        let templates = template_sources(self.settings);
+        let out_dir = display_path(&self.settings.root, &self.settings.output);
+        let mut seen = HashSet::new();
+        for page in &self.pages {
+            for u in &page.scan.urls {
+                let lower = u.url.to_ascii_lowercase();
+                let web = lower.starts_with("http://") || lower.starts_with("https://");
+                // Only what a reader follows: canonical and feed links name the site itself.
+                if !web || !matches!(u.element.as_str(), "a" | "img") {
+                    continue;
+                }
+                if page
+                    .regions
+                    .iter()
+                    .any(|r| r.start <= u.offset && u.offset < r.end)
+                    || !seen.insert(u.url.clone())
+                {
+                    continue;
+                }
+                let (file, line, col) = locate_in_templates(&templates, "link", &u.url)
+                    .unwrap_or_else(|| {
+                        let (l, c) = line_col(&page.html, u.offset);
+                        (format!("{out_dir}/{}", page.path), l, c)
+                    });
+                out.push(ExternalRef {
+                    url: u.url.clone(),
+                    file,
+                    line,
+                    col,
+                    text: u.text.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The site file nearest to `want` with the same extension (a typo, not a different kind of file).
+fn nearest_file<'f>(want: &str, files: impl Iterator<Item = &'f String>) -> Option<&'f str> {
+    let ext = |p: &str| p.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let want_ext = ext(want);
+    nearest(
+        want,
+        files.map(String::as_str).filter(|f| ext(f) == want_ext),
+    )
+}
+
+/// Offsets and labels of `[^label]` references that have no definition (Markdown leaves them as text).
+fn undefined_footnotes(body: &str) -> (Vec<(usize, String)>, Vec<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut defined = Vec::new();
+    let mut in_code = false;
+    let mut last_end = usize::MAX;
+    for (ev, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::FootnoteDefinition(l)) => defined.push(l.to_string()),
+            Event::Text(_) if !in_code => {
+                // Brackets split text into several events: join the adjacent ones.
+                match spans.last_mut() {
+                    Some(s) if last_end == range.start => s.end = range.end,
+                    _ => spans.push(range.clone()),
+                }
+                last_end = range.end;
+                continue;
+            }
+            _ => {}
+        }
+        last_end = usize::MAX;
+    }
+    let mut out = Vec::new();
+    for s in spans {
+        let text = &body[s.clone()];
+        let mut from = 0;
+        while let Some(p) = text[from..].find("[^") {
+            let at = from + p;
+            from = at + 2;
+            if text[..at].ends_with('\\') {
+                continue;
+            }
+            if let Some(e) = text[at + 2..].find(']') {
+                let label = &text[at + 2..at + 2 + e];
+                if !label.is_empty() && !label.contains(['[', '\n']) && label.len() <= 100 {
+                    out.push((s.start + at, label.to_string()));
+                }
             }
         }
     }
+    (out, defined)
+}
+
+/// Find a note's body on its page, searching from `from` first (bodies come in order).
+fn find_region(html: &str, body: &str, from: usize, note: usize, view: View) -> Option<Region> {
+    if body.is_empty() {
+        return None;
+    }
+    // Search for a short prefix and compare the rest: a whole body as the needle is slow to prepare.
+    let mut cut = body.len().min(128);
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &body[..cut];
+    let is_body = |s: &usize| html.get(*s..*s + body.len()) == Some(body);
+    let start = html[from..]
+        .match_indices(head)
+        .map(|(p, _)| p + from)
+        .find(is_body)
+        .or_else(|| html.match_indices(head).map(|(p, _)| p).find(is_body))?;
+    Some(Region {
+        start,
+        end: start + body.len(),
+        note,
+        view,
+    })
+}
+
+/// The line and column in a note body of the link a crawl finding points at.
+fn locate_link_in_note(body: &str, url: &str, slug: &str, view: View) -> Option<(usize, usize)> {
+    let frag = url.split_once('#').map(|(_, f)| f).unwrap_or("");
+    let frag = match view {
+        View::AllNotes => frag
+            .strip_prefix(slug)
+            .and_then(|f| f.strip_prefix("--"))
+            .unwrap_or(frag),
+        View::NotePage => frag,
+    };
+    let pos = if let Some(label) = frag
+        .strip_prefix("fn:")
+        .or_else(|| frag.strip_prefix("fnref:"))
+    {
+        find_footnote_ref(body, label)
+    } else {
+        body.find(url)
+            .or_else(|| (!frag.is_empty()).then(|| body.find(frag)).flatten())
+    }?;
+    Some(line_col(body, pos))
+}
+
+/// Offset of the first `[^label]` whose label gives the footnote id `id`.
+fn find_footnote_ref(body: &str, id: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = body[from..].find("[^") {
+        let start = from + p;
+        let rest = &body[start + 2..];
+        if let Some(e) = rest.find(']')
+            && slugify(&rest[..e]) == id
+        {
+            return Some(start);
+        }
+        from = start + 2;
+    }
+    None
+}
+
+/// Where a note gives elements the id `id`: `{#id}`, `id="id"`, or headings that slugify to it, in order.
+fn find_id_sources(body: &str, id: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for pat in [
+        format!("{{#{id}}}"),
+        format!("{{#{id} "),
+        format!("id=\"{id}\""),
+        format!("id='{id}'"),
+    ] {
+        out.extend(body.match_indices(&pat).map(|(p, _)| p));
+    }
+    if let Some(label) = id.strip_prefix("fnref:") {
+        let mut from = 0;
+        while let Some(p) = body[from..].find("[^") {
+            let at = from + p;
+            from = at + 2;
+            let rest = &body[at + 2..];
+            if let Some(e) = rest.find(']') {
+                let l = slugify(&rest[..e]);
+                // The k-th reference is `fnref:label-k`; the first is plain `fnref:label`.
+                if l == label
+                    || label
+                        .strip_prefix(l.as_str())
+                        .is_some_and(|k| k.starts_with('-'))
+                {
+                    out.push(at);
+                }
+            }
+        }
+    }
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('#') && !t.contains("{#") {
+            let text = t.trim_start_matches('#');
+            if slugify(text) == id {
+                out.push(offset + line.len() - t.len());
+            }
+        }
+        offset += line.len();
+    }
+    out.sort_unstable();
     out
 }
 
-fn missing_anchor(frag: &str, ids: &HashSet<&str>) -> Option<String> {
-    if ids.contains(frag) {
-        return None;
+/// The theme's templates as the build uses them: (file to report, source); the book's own override built-in ones.
+fn template_sources(settings: &Settings) -> Vec<(String, String)> {
+    let mut out: BTreeMap<String, (String, String)> = crate::templates::BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                (format!("templates/{n} (built in)"), s.to_string()),
+            )
+        })
+        .collect();
+    let dir = settings.root.join("templates");
+    for e in walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file()
+            && let (Ok(rel), Ok(text)) = (
+                e.path().strip_prefix(&dir),
+                std::fs::read_to_string(e.path()),
+            )
+        {
+            let name = rel.to_string_lossy().replace('\\', "/");
+            out.insert(name.clone(), (format!("templates/{name}"), text));
+        }
     }
-    Some(
-        nearest(frag, ids.iter().copied())
-            .map(|s| format!("; did you mean #{s}?"))
-            .unwrap_or_default(),
-    )
+    out.into_values().collect()
+}
+
+/// Find the template line that writes `target` (its literal part: `{{ root }}` and `?v=` dropped).
+fn locate_in_templates(
+    templates: &[(String, String)],
+    kind: &str,
+    target: &str,
+) -> Option<(String, usize, usize)> {
+    let needles: Vec<String> = if kind == "id" {
+        vec![format!("id=\"{target}\""), format!("id='{target}'")]
+    } else {
+        let mut t = target;
+        while let Some(r) = t.strip_prefix("../").or_else(|| t.strip_prefix("./")) {
+            t = r;
+        }
+        let t = t.split('?').next().unwrap_or(t);
+        let escaped = crate::markdown::escape(t);
+        let mut v = vec![
+            format!("\"{target}\""),
+            format!("\"{escaped}\""),
+            format!("}}}}{t}"),
+        ];
+        if !t.is_empty() {
+            v.push(t.to_string());
+        }
+        v
+    };
+    for n in &needles {
+        for (file, src) in templates {
+            if let Some(p) = src.find(n.as_str()) {
+                let (l, c) = line_col(src, p);
+                return Some((file.clone(), l, c));
+            }
+        }
+    }
+    None
+}
+
+fn has_scheme(lower: &str) -> bool {
+    match lower.find(':') {
+        Some(i) => {
+            let s = &lower[..i];
+            !s.is_empty()
+                && s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
 }
 
 /// The path of `to` as a relative link from the note `from`.
@@ -111,116 +890,6 @@ fn relative_from(from: &str, to: &str) -> String {
     parts.join("/")
 }
 
-/// Crawl the built pages: every relative `href`/`src` must name a file of the site, every
-/// `#fragment` an id of its page, and no id may repeat within a page.
-pub fn crawl(files: &Files) -> Vec<Diagnostic> {
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-    let mut out = Vec::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
-        let mut seen = HashSet::new();
-        for id in attr_values(&html, "id") {
-            if !seen.insert(id.clone()) {
-                out.push(Diagnostic::error(
-                    path.as_str(),
-                    0,
-                    0,
-                    format!("id `{id}` is repeated on this page"),
-                ));
-            }
-        }
-        ids.insert(path.as_str(), seen);
-    }
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
-        // The 404 page anchors its links with <base>; they are checked from the root.
-        let base_dir = if html.contains("<base href=") {
-            ""
-        } else {
-            parent_dir(path)
-        };
-        for attr in ["href", "src"] {
-            for v in attr_values(&html, attr) {
-                if let Some(problem) = check_url(path, base_dir, &v, files, &ids) {
-                    out.push(Diagnostic::error(path.as_str(), 0, 0, problem));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn check_url(
-    page: &str,
-    base_dir: &str,
-    url: &str,
-    files: &Files,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
-    if url.is_empty()
-        || url.contains("://")
-        || url.starts_with("mailto:")
-        || url.starts_with("data:")
-        || url.starts_with("javascript:")
-        || url.starts_with("tel:")
-    {
-        return None;
-    }
-    if url.starts_with('/') {
-        if page == "404.html" {
-            return None;
-        }
-        return Some(format!(
-            "root-absolute link `{url}` breaks under a sub-path"
-        ));
-    }
-    let url = decode_entities(url);
-    let (path, frag) = match url.split_once('#') {
-        Some((p, f)) => (p, Some(crate::markdown::percent_decode(f))),
-        None => (url.as_str(), None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let target = if path.is_empty() {
-        page.to_string()
-    } else {
-        let joined = crate::markdown::resolve_relative(
-            &format!("{base_dir}x"),
-            &crate::markdown::percent_decode(path),
-        );
-        if joined.is_empty() || path.ends_with('/') {
-            format!(
-                "{}index.html",
-                if joined.is_empty() {
-                    String::new()
-                } else {
-                    format!("{joined}/")
-                }
-            )
-        } else {
-            joined
-        }
-    };
-    if !files.contains_key(&target) {
-        return Some(format!(
-            "link `{url}` points to {target}, which the site does not have"
-        ));
-    }
-    if let Some(f) = frag {
-        if f.is_empty() {
-            return None;
-        }
-        if let Some(page_ids) = ids.get(target.as_str()) {
-            if !page_ids.contains(&f) {
-                let hint = nearest(&f, page_ids.iter().map(String::as_str))
-                    .map(|s| format!("; did you mean #{s}?"))
-                    .unwrap_or_default();
-                return Some(format!("link `{url}`: no id `{f}` on {target}{hint}"));
-            }
-        }
-    }
-    None
-}
-
 fn parent_dir(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[..=i],
@@ -228,161 +897,144 @@ fn parent_dir(path: &str) -> &str {
     }
 }
 
-/// Decode the character references an attribute value may hold (`&amp;`, `&#x2F;`, `&#39;`...).
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &tail[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "apos" => Some('\''),
-                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32),
-                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &tail[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Values of `name="..."` attributes in HTML, outside `<script>` and `<code>`/`<pre>` text.
-pub fn attr_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!(" {name}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        // Skip text inside <script> blocks.
-        let before = &rest[..i];
-        if let Some(s) = before.rfind("<script") {
-            if before[s..].find("</script>").is_none() {
-                match rest[i..].find("</script>") {
-                    Some(e) => {
-                        rest = &rest[i + e..];
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-        }
-        let start = i + needle.len();
-        let end = rest[start..]
-            .find('"')
-            .map(|e| start + e)
-            .unwrap_or(rest.len());
-        out.push(rest[start..end].to_string());
-        rest = &rest[end..];
-    }
-    out
-}
-
 /// `handbook check`.
 pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> {
-    let site = crate::site::build(settings)?;
-    let mut problems = source_links(settings, &site.book, &site.rendered);
-    let source_dests: HashSet<String> = problems.iter().map(|d| d.message.clone()).collect();
-    let crawl_problems = crawl(&site.files);
-    // Broken links from notes are already reported with their line; keep the crawl's own finds.
-    if problems.is_empty() {
-        problems.extend(crawl_problems);
-    } else {
-        problems.extend(
-            crawl_problems
-                .into_iter()
-                .filter(|d| d.message.contains("repeated")),
-        );
-    }
-    let _ = source_dests;
-    let mut warnings: Vec<Diagnostic> = site.warnings.clone();
+    // Build leniently: broken links are this command's findings, not a failure to run.
+    let mut settings = settings.clone();
+    settings.build.strict = false;
+    let site = crate::site::build(&settings)?;
+    let crawl = Crawl::new(&settings, &site.book, &site.rendered, &site.files);
+    let mut all = crawl.internal();
+    // The build already reported the same link problems as warnings; keep only its others.
+    let ours: HashSet<(String, usize, usize, String)> = all
+        .iter()
+        .map(|p| (p.file.clone(), p.line, p.col, p.message()))
+        .collect();
+    let other_warnings: Vec<Diagnostic> = site
+        .warnings
+        .iter()
+        .filter(|w| !ours.contains(&(w.file.clone(), w.line, w.col, w.message.clone())))
+        .cloned()
+        .collect();
     if args.external {
-        let ext = crate::check_external::check(settings, &site, log)?;
-        for d in ext {
-            match d.severity {
-                Severity::Error => problems.push(d),
-                Severity::Warning => warnings.push(d),
-            }
-        }
+        let refs = crawl.external_refs();
+        all.extend(crate::check_external::check(&settings, &refs, log)?);
     }
-    report(&problems, &warnings, args.format, log);
-    Ok(if problems.is_empty() {
+    let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
+    report(&all, &other_warnings, args.format, log);
+    Ok(if errors == 0 {
         Outcome::Ok
     } else {
         Outcome::Problems
     })
 }
 
-fn report(problems: &[Diagnostic], warnings: &[Diagnostic], format: Format, log: &Log) {
-    match format {
-        Format::Human => {
-            for d in problems
-                .iter()
-                .chain(warnings.iter().filter(|_| !log.quiet))
-            {
-                println!("{d}");
+fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, log: &Log) {
+    let mut out = std::io::stdout().lock();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = problems.len() - errors + build_warnings.len();
+    // A closed pipe (`| head`) is not an error worth a panic: stop writing.
+    let _ = (|| -> std::io::Result<()> {
+        match format {
+            Format::Human => {
+                for p in problems.iter().filter(|p| p.severity == Severity::Error) {
+                    writeln!(out, "{}", p.to_diagnostic())?;
+                }
+                if !log.quiet {
+                    for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
+                        writeln!(out, "{}", p.to_diagnostic())?;
+                    }
+                    for d in build_warnings {
+                        writeln!(out, "{d}")?;
+                    }
+                    writeln!(
+                        out,
+                        "check: {} problem{}, {} warning{}",
+                        errors,
+                        plural(errors),
+                        warnings,
+                        plural(warnings)
+                    )?;
+                }
             }
-            if !log.quiet {
-                println!(
+            Format::Github => {
+                let diags = problems
+                    .iter()
+                    .map(Problem::to_diagnostic)
+                    .chain(build_warnings.iter().cloned());
+                for d in diags {
+                    let kind = if d.severity == Severity::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    };
+                    let mut loc = format!("file={}", gh_property(&d.file));
+                    if d.line > 0 {
+                        loc.push_str(&format!(",line={}", d.line));
+                    }
+                    if d.col > 0 {
+                        loc.push_str(&format!(",col={}", d.col));
+                    }
+                    writeln!(out, "::{kind} {loc}::{}", gh_escape(&d.message))?;
+                }
+                writeln!(
+                    out,
                     "check: {} problem{}, {} warning{}",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" },
-                    warnings.len(),
-                    if warnings.len() == 1 { "" } else { "s" }
-                );
+                    errors,
+                    plural(errors),
+                    warnings,
+                    plural(warnings)
+                )?;
             }
-        }
-        Format::Github => {
-            for d in problems.iter().chain(warnings) {
-                let kind = if d.severity == Severity::Error {
-                    "error"
-                } else {
-                    "warning"
+            Format::Json => {
+                #[derive(Serialize)]
+                struct Report {
+                    errors: usize,
+                    warnings: usize,
+                    problems: Vec<serde_json::Value>,
+                }
+                let mut list = Vec::new();
+                for p in problems {
+                    let mut v = serde_json::to_value(p).unwrap_or_default();
+                    v["message"] = serde_json::Value::String(p.message());
+                    list.push(v);
+                }
+                for d in build_warnings {
+                    list.push(serde_json::to_value(d).unwrap_or_default());
+                }
+                let r = Report {
+                    errors,
+                    warnings,
+                    problems: list,
                 };
-                let mut loc = format!("file={}", d.file);
-                if d.line > 0 {
-                    loc.push_str(&format!(",line={}", d.line));
-                }
-                if d.col > 0 {
-                    loc.push_str(&format!(",col={}", d.col));
-                }
-                println!("::{kind} {loc}::{}", gh_escape(&d.message));
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&r).unwrap_or_default()
+                )?;
             }
         }
-        Format::Json => {
-            let all: Vec<&Diagnostic> = problems.iter().chain(warnings).collect();
-            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
-        }
-    }
+        out.flush()
+    })();
 }
 
-/// Workflow commands need `%`, CR and LF escaped.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Workflow command data needs `%`, CR and LF escaped.
 fn gh_escape(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Workflow command properties also need `:` and `,` escaped.
+fn gh_property(s: &str) -> String {
+    gh_escape(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -396,14 +1048,31 @@ mod tests {
             "../b/2-y.md"
         );
         assert_eq!(relative_from("notes/a/1-x.md", "notes/a/2-y.md"), "2-y.md");
+        assert_eq!(
+            relative_from("notes/a/1-x.md", "static/img/p.png"),
+            "../../static/img/p.png"
+        );
     }
 
     #[test]
-    fn attr_values_skip_scripts() {
-        let v = attr_values(
-            "<a href=\"x\"><script>let s=' href=\"no\"';</script><a href=\"y\">",
-            "href",
-        );
-        assert_eq!(v, vec!["x", "y"]);
+    fn schemes() {
+        assert!(has_scheme("mailto:x@y"));
+        assert!(has_scheme("https://x"));
+        assert!(!has_scheme("a.html#x:y"));
+        assert!(!has_scheme("#fn:1"));
+    }
+
+    #[test]
+    fn footnote_and_heading_sources() {
+        let body = "Intro.[^Big Note]\n\n## Main Ideas\n\n### Other {#custom}\n";
+        assert_eq!(find_footnote_ref(body, "big-note"), Some(6));
+        assert_eq!(find_id_sources(body, "main-ideas"), vec![19]);
+        assert_eq!(find_id_sources(body, "custom"), vec![44]);
+    }
+
+    #[test]
+    fn github_properties_are_escaped() {
+        assert_eq!(gh_property("a,b:c"), "a%2Cb%3Ac");
+        assert_eq!(gh_escape("50%\nx"), "50%25%0Ax");
     }
 }

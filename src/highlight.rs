@@ -15,8 +15,7 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_new
 
 /// Highlighted lines keyed by (language, code): identical blocks are highlighted once per process.
 type LineCache = HashMap<(String, String), Arc<Vec<String>>>;
-static CACHE: LazyLock<Mutex<LineCache>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+static CACHE: LazyLock<Mutex<LineCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Options an author can put after the language: `sql {hl_lines=[2,"4-5"], linenos=true, title="schema.sql"}`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

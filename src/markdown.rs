@@ -52,6 +52,8 @@ pub struct LinkRecord {
     pub col: usize,
     pub text: String,
     pub dest: String,
+    /// The `href`/`src` as written into the body, with placeholders (see `materialize`).
+    pub href: String,
     pub target: LinkTarget,
     pub is_image: bool,
 }
@@ -183,6 +185,8 @@ struct Renderer<'a> {
     diagnostics: Vec<Diagnostic>,
     chunks: Vec<(String, String)>,
     footnote_order: Vec<String>,
+    /// References seen so far per footnote id.
+    footnote_refs: HashMap<String, usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -199,6 +203,7 @@ impl<'a> Renderer<'a> {
             diagnostics: Vec::new(),
             chunks: vec![(String::new(), String::new())],
             footnote_order: Vec::new(),
+            footnote_refs: HashMap::new(),
         }
     }
 
@@ -322,9 +327,19 @@ impl<'a> Renderer<'a> {
                         }
                     };
                     let id = footnote_id(label);
+                    // A footnote cited again gets its own id (`fnref:x-2`): ids must not repeat.
+                    let refs = self.footnote_refs.entry(id.clone()).or_insert(0);
+                    *refs += 1;
+                    let ref_id = if *refs == 1 {
+                        format!("fnref:{id}")
+                    } else {
+                        let r = format!("fnref:{id}-{refs}");
+                        self.used_ids.insert(r.clone());
+                        r
+                    };
                     produced.push(Event::Html(
                         format!(
-                            "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}fnref:{id}{END}\">{n}</a></sup>"
+                            "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}{ref_id}{END}\">{n}</a></sup>"
                         )
                         .into(),
                     ));
@@ -464,6 +479,8 @@ impl<'a> Renderer<'a> {
                 Some(f) => format!("{NOTE_LINK}{slug}#{f}{END}"),
                 None => format!("{NOTE_LINK}{slug}{END}"),
             },
+            // A bare `#` means the top of the page in every view.
+            LinkTarget::Anchor(f) if f.is_empty() => "#".to_string(),
             LinkTarget::Anchor(f) => format!("#{ID}{f}{END}"),
             LinkTarget::File(p) => escape(&encode_path(p)),
             LinkTarget::MissingNote(_) | LinkTarget::External(_) | LinkTarget::Other(_) => {
@@ -475,6 +492,7 @@ impl<'a> Renderer<'a> {
             col,
             text: text.to_string(),
             dest: dest.to_string(),
+            href: href.clone(),
             target,
             is_image,
         });
@@ -624,15 +642,16 @@ pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
+    let hex = |b: u8| (b as char).to_digit(16);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
-            out.push(b);
+            out.push((h * 16 + l) as u8);
             i += 3;
             continue;
         }

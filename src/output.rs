@@ -27,7 +27,7 @@ pub fn check_target(settings: &Settings) -> Result<()> {
             out.display()
         );
     }
-    if out.join("notes").is_dir() {
+    if out.join("notes").is_dir() && !out.join(MARKER).exists() {
         bail!(
             "output folder {} holds a notes/ folder; refusing to replace what looks like a book",
             out.display()

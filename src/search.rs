@@ -9,7 +9,15 @@ use std::sync::Arc;
 const CHUNK_CHARS: usize = 1200;
 
 /// slug, number, title, level, yoe, tags, section title
-type NoteEntry<'a> = (&'a str, usize, &'a str, &'a str, &'a str, &'a [String], &'a str);
+type NoteEntry<'a> = (
+    &'a str,
+    usize,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [String],
+    &'a str,
+);
 
 #[derive(Serialize)]
 struct Index<'a> {

@@ -89,20 +89,11 @@ pub fn build_with_progress(
     let (rendered, rerendered) = render_all(&book, cache, progress);
     timings.push(("render", ms(t)));
 
-    let mut diags: Vec<Diagnostic> = rendered
+    let diags: Vec<Diagnostic> = rendered
         .iter()
         .flat_map(|r| r.diagnostics.iter().cloned())
         .collect();
-    let t = Instant::now();
-    let mut link_problems = check::source_links(settings, &book, &rendered);
-    if !settings.build.strict {
-        for d in &mut link_problems {
-            d.severity = Severity::Warning;
-        }
-    }
-    diags.extend(link_problems);
-    timings.push(("check", ms(t)));
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags
+    let (errors, mut warnings): (Vec<_>, Vec<_>) = diags
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
@@ -117,6 +108,25 @@ pub fn build_with_progress(
     };
     let files = compose_cached(settings, &book, &rendered, &mut stats, &mut cache.compose)?;
     timings.push(("compose", ms(t)));
+
+    // Internal link checks on the pages as built: warnings, or errors with `strict`.
+    let t = Instant::now();
+    let link_problems: Vec<Diagnostic> = check::internal(settings, &book, &rendered, &files)
+        .iter()
+        .map(|p| Diagnostic {
+            severity: if settings.build.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            ..p.to_diagnostic()
+        })
+        .collect();
+    timings.push(("check", ms(t)));
+    if settings.build.strict && !link_problems.is_empty() {
+        return Err(ContentErrors(link_problems).into());
+    }
+    warnings.extend(link_problems);
     stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
     stats.bytes = files.values().map(Vec::len).sum();
     stats.timings = timings;
@@ -358,7 +368,13 @@ pub fn compose(
     rendered: &[Arc<RenderedNote>],
     stats: &mut Stats,
 ) -> Result<Files> {
-    compose_cached(settings, book, rendered, stats, &mut ComposeCache::default())
+    compose_cached(
+        settings,
+        book,
+        rendered,
+        stats,
+        &mut ComposeCache::default(),
+    )
 }
 
 fn hash_of(v: &impl Hash) -> u64 {
@@ -413,7 +429,11 @@ fn split_skeleton(page: &str, notes: usize) -> Option<Vec<Piece>> {
 }
 
 /// The all-notes page, with `body(i)` as note `i`'s body.
-fn all_notes_page(common: &Common, tera: &tera::Tera, body: impl Fn(usize) -> String) -> Result<String> {
+fn all_notes_page(
+    common: &Common,
+    tera: &tera::Tera,
+    body: impl Fn(usize) -> String,
+) -> Result<String> {
     let settings = common.settings;
     let book = common.book;
     let mut ctx = common.context(
@@ -511,7 +531,10 @@ pub fn compose_cached(
     let skeleton_key = hash_of(&(global, &summaries));
     let pieces = match cache.skeleton.take() {
         Some((k, pieces)) if k == skeleton_key => Some(pieces),
-        _ => split_skeleton(&all_notes_page(&common, &tera, placeholder)?, book.notes.len()),
+        _ => split_skeleton(
+            &all_notes_page(&common, &tera, placeholder)?,
+            book.notes.len(),
+        ),
     };
     let index = match &pieces {
         Some(pieces) => {
@@ -583,7 +606,11 @@ pub fn compose_cached(
                 .map(|x| common.note_ctx(x, None));
             ctx.insert("prev", &prev);
             ctx.insert("next", &next);
-            Ok((path, key, templates::render(&tera, "note.html", &ctx)?.into_bytes()))
+            Ok((
+                path,
+                key,
+                templates::render(&tera, "note.html", &ctx)?.into_bytes(),
+            ))
         })
         .collect();
     for p in pages {
@@ -611,7 +638,11 @@ pub fn compose_cached(
     }
     for (slug, (name, idx)) in &by_tag {
         let path = format!("tags/{slug}.html");
-        let key = hash_of(&(global, name, idx.iter().map(|&i| summaries[i]).collect::<Vec<_>>()));
+        let key = hash_of(&(
+            global,
+            name,
+            idx.iter().map(|&i| summaries[i]).collect::<Vec<_>>(),
+        ));
         if let Some((k, bytes)) = old_pages.remove(&path)
             && k == key
         {

@@ -17,7 +17,7 @@ fn orders_by_number_prefix_and_numbers_notes_across_sections() {
     let pos = |s: &str| index.find(s).unwrap_or_else(|| panic!("{s} missing"));
     assert!(pos("id=\"two\"") < pos("id=\"ten\"") && pos("id=\"ten\"") < pos("id=\"one\""));
     assert!(pos("Later") < pos("Last"));
-    assert!(index.contains("Note 1 ") && index.contains("Note 3 "));
+    assert!(index.contains("Note 1<") && index.contains("Note 3<"));
     let one = b.out("one.html");
     assert!(
         one.contains("Note 3"),

@@ -49,6 +49,8 @@ pub fn load(root: &Path) -> Result<Tera> {
         }
     }
     let mut tera = Tera::default();
+    // Tera's default escaping also turns `/` into `&#x2F;`, which uglifies every URL (canonical, og:url, <base>).
+    tera.set_escape_fn(crate::markdown::escape);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
     Ok(tera)

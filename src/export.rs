@@ -62,6 +62,12 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
     }
 
     let path = target_path(args.output.as_deref(), &settings);
+    let path = if path.is_relative() {
+        std::env::current_dir()?.join(path)
+    } else {
+        path
+    };
+    let path = crate::config::normalize(&path);
     write_file(&path, b.html.as_bytes())?;
 
     if !log.quiet {

@@ -30,6 +30,8 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
         },
     )?;
     let site = crate::site::build(&settings)?;
+    let build_ms = ms(t);
+    let tb = Instant::now();
     let slugs: HashSet<&str> = site.book.notes.iter().map(|n| n.slug.as_str()).collect();
     let mut b = bundle(&site.files, &slugs)?;
     if let Some(i) = b.html.find("</head>") {
@@ -61,6 +63,7 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
         }
     }
 
+    let bundle_ms = ms(tb);
     let path = target_path(args.output.as_deref(), &settings);
     let path = if path.is_relative() {
         std::env::current_dir()?.join(path)
@@ -84,6 +87,11 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
                 settings.output.display()
             );
         }
+        if log.verbose {
+            eprintln!(
+                "  build    {build_ms:>8.1} ms\n  bundle   {bundle_ms:>8.1} ms (inline, rewrite links, self-check)"
+            );
+        }
         eprint!("{}", size_report(&b.html, &b.parts));
         eprintln!(
             "exported {} notes into one file in {:.0} ms -> {}",
@@ -93,6 +101,10 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Ok)
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
 }
 
 /// Where the file goes: `-o FILE`, `-o DIR/` (then `DIR/<title-slug>.html`), or by default

@@ -49,8 +49,7 @@ pub fn load(root: &Path) -> Result<Tera> {
         }
     }
     let mut tera = Tera::default();
-    // Tera's default escaping also turns `/` into `&#x2F;`, which uglifies every URL (canonical, og:url, <base>).
-    tera.set_escape_fn(crate::markdown::escape);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
     Ok(tera)
@@ -74,4 +73,9 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     parts.join(": ")
+}
+
+/// Escape like Tera does, but leave `/` alone so URLs in attributes stay readable.
+fn escape_html(s: &str) -> String {
+    crate::markdown::escape(s)
 }

@@ -445,10 +445,7 @@ pub fn compose(
     stats.search_index_bytes = index.len();
     files.insert("search-index.js".into(), index.into_bytes());
     files.insert("nav.js".into(), nav_js(book).into_bytes());
-    // A sitemap needs absolute URLs: without site-url there is none to write.
-    if settings.site_url.is_some() {
-        files.insert("sitemap.xml".into(), sitemap(settings, book, &by_tag).into_bytes());
-    }
+    files.insert("sitemap.xml".into(), sitemap(settings, book, &by_tag).into_bytes());
     files.insert("robots.txt".into(), robots(settings).into_bytes());
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(c) = &settings.build.cname {

@@ -627,10 +627,6 @@ fn without_site_url_no_absolute_urls_are_invented() {
     );
     assert!(!index.contains("og:url"));
     assert!(!b.out("404.html").contains("<base"));
-    assert!(
-        !b.path("public/sitemap.xml").exists(),
-        "a sitemap needs absolute URLs"
-    );
     assert!(!b.out("robots.txt").contains("Sitemap:"));
     assert!(!b.path("public/CNAME").exists());
     assert!(b.path("public/.nojekyll").is_file());

@@ -16,8 +16,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Hides the "Open as a page" link of each note: in the single file there is no separate page.
-const EXPORT_STYLE: &str = "<style>.note-permalink{display:none}</style>\n";
+/// Hides the "Open as a page" link of each note (and a separator just before it): in the
+/// single file there is no separate page.
+const EXPORT_STYLE: &str =
+    "<style>.note-permalink,.sep:has(+ .note-permalink){display:none}</style>\n";
 
 /// `handbook export [-o FILE]`.
 pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {

@@ -104,7 +104,7 @@ pub struct CheckArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub book: BookArgs,
-    /// The file to write (default: <output-dir>/<book-slug>.html).
+    /// The file to write, or a folder for it (default: <book-title>.html beside book.toml).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
 }

@@ -10,6 +10,7 @@ pub mod diagram;
 pub mod export;
 pub mod highlight;
 pub mod markdown;
+pub mod mime;
 pub mod notes;
 pub mod output;
 pub mod search;

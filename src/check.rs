@@ -940,15 +940,25 @@ fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, l
     let _ = (|| -> std::io::Result<()> {
         match format {
             Format::Human => {
+                // Coloured like build diagnostics, only when stdout is a terminal (see term.rs).
+                let on = crate::term::colour(crate::term::Stream::Stdout);
                 for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-                    writeln!(out, "{}", p.to_diagnostic())?;
+                    writeln!(
+                        out,
+                        "{}",
+                        crate::term::format_diagnostic(&p.to_diagnostic(), on)
+                    )?;
                 }
                 if !log.quiet {
                     for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
-                        writeln!(out, "{}", p.to_diagnostic())?;
+                        writeln!(
+                            out,
+                            "{}",
+                            crate::term::format_diagnostic(&p.to_diagnostic(), on)
+                        )?;
                     }
                     for d in build_warnings {
-                        writeln!(out, "{d}")?;
+                        writeln!(out, "{}", crate::term::format_diagnostic(d, on))?;
                     }
                     writeln!(
                         out,

@@ -44,7 +44,11 @@ fn stages(c: &mut Criterion) {
     c.bench_function("highlight: new sql block (uncached)", |b| {
         b.iter(|| {
             salt += 1;
-            render_block("sql", &format!("{code}-- {salt}\n"), &FenceOptions::default())
+            render_block(
+                "sql",
+                &format!("{code}-- {salt}\n"),
+                &FenceOptions::default(),
+            )
         })
     });
     let src = "title: Load balancer\nUsers {user}\n↓\nLoad Balancer\n↓\nServer 1 | Server 2 | Server 3\n↓\nDatabase {db}\n";
@@ -53,7 +57,13 @@ fn stages(c: &mut Criterion) {
     });
     let built = site::build(&settings).expect("build");
     c.bench_function("materialize: all-notes view of one note", |b| {
-        b.iter(|| materialize(black_box(&built.rendered[7].html), "load-balancers", View::AllNotes))
+        b.iter(|| {
+            materialize(
+                black_box(&built.rendered[7].html),
+                "load-balancers",
+                View::AllNotes,
+            )
+        })
     });
     c.bench_function("templates: compose every page", |b| {
         b.iter(|| {

@@ -11,7 +11,11 @@ the repository's own book. Usage:
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+# ../shared beside the checkout (a git worktree sits one level deeper); HANDBOOK_GEN_CORPUS overrides.
+GEN = os.environ.get("HANDBOOK_GEN_CORPUS") or next(
+    (p for p in (os.path.join(ROOT, *[".."] * up, "shared", "bench", "gen_corpus.py") for up in (1, 2))
+     if os.path.exists(p)),
+    os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
 
 
 def run(cmd):

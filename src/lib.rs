@@ -84,7 +84,7 @@ pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
     let t = Instant::now();
     output::check_target(settings)?;
     let progress = term::Progress::new("rendering notes", log);
-    let site = site::build_with_progress(settings, &mut site::Cache::default(), &progress)?;
+    let site = site::build_with_progress(settings, &mut site::Cache::single_build(), &progress)?;
     progress.finish();
     let tw = Instant::now();
     output::write_atomically(settings, &site.files)?;

@@ -4,7 +4,7 @@ use crate::config::Settings;
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
 use crate::markdown::{self, Lookup, RenderedNote, TocEntry, View, materialize};
 use crate::notes::{self, Book, Note, slugify};
-use crate::output::Files;
+use crate::output::{Bytes, Files};
 use crate::term::Progress;
 use crate::{check, search, templates};
 use anyhow::Result;
@@ -40,6 +40,19 @@ pub struct Stats {
 pub struct Cache {
     notes: HashMap<String, (u64, Arc<RenderedNote>)>,
     compose: ComposeCache,
+    /// A one-shot build keeps nothing for a next build (less memory at the peak).
+    single: bool,
+}
+
+impl Cache {
+    /// A cache for one build that will not be followed by another (`handbook build`): the
+    /// all-notes views and the page skeleton are dropped as soon as the page is composed.
+    pub fn single_build() -> Cache {
+        Cache {
+            single: true,
+            ..Cache::default()
+        }
+    }
 }
 
 /// Composed pages kept between builds, each under a key of everything it shows, so an edit
@@ -48,7 +61,7 @@ pub struct Cache {
 #[derive(Default)]
 pub struct ComposeCache {
     /// Site path -> (key, bytes).
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Bytes)>,
     /// Note path -> its rendered note, a hash of its HTML, and its all-notes view.
     html: HashMap<String, NoteHtml>,
     /// The all-notes page with a placeholder per note body, and the key it was made under.
@@ -107,6 +120,10 @@ pub fn build_with_progress(
         ..Default::default()
     };
     let files = compose_cached(settings, &book, &rendered, &mut stats, &mut cache.compose)?;
+    if cache.single {
+        cache.compose = ComposeCache::default();
+        cache.notes.clear();
+    }
     timings.push(("compose", ms(t)));
 
     // Internal link checks on the pages as built: warnings, or errors with `strict`.
@@ -128,7 +145,7 @@ pub fn build_with_progress(
     }
     warnings.extend(link_problems);
     stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
-    stats.bytes = files.values().map(Vec::len).sum();
+    stats.bytes = files.values().map(|b| b.len()).sum();
     stats.timings = timings;
     Ok(Site {
         files,
@@ -492,7 +509,7 @@ pub fn compose_cached(
         version,
     };
     let mut files: Files = statics;
-    files.insert("highlight.css".into(), theme_css.into_bytes());
+    files.insert("highlight.css".into(), theme_css.into_bytes().into());
 
     // What every page shows (book, settings, templates, sections), then what each note's
     // summary and body are: the keys pages are reused under.
@@ -524,7 +541,7 @@ pub fn compose_cached(
         })
         .collect();
     let summary = |i: Option<usize>| i.and_then(|i| summaries.get(i)).copied().unwrap_or(0);
-    let mut pages_now: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+    let mut pages_now: HashMap<String, (u64, Bytes)> = HashMap::new();
 
     // The all-notes page: composed once with a placeholder per note body, then spliced, so a
     // body edit only re-splices.
@@ -558,7 +575,7 @@ pub fn compose_cached(
     };
     cache.skeleton = pieces.map(|p| (skeleton_key, p));
     stats.all_notes_bytes = index.len();
-    files.insert("index.html".into(), index.into_bytes());
+    files.insert("index.html".into(), index.into_bytes().into());
 
     // One page per note, reused when neither it nor its neighbours changed, else rendered
     // (in parallel).
@@ -581,7 +598,7 @@ pub fn compose_cached(
             _ => todo.push((n, path, key)),
         }
     }
-    let pages: Vec<Result<(String, u64, Vec<u8>)>> = todo
+    let pages: Vec<Result<(String, u64, Bytes)>> = todo
         .into_par_iter()
         .map(|(n, path, key)| {
             let nc = common.note_ctx(n, Some(View::NotePage));
@@ -609,7 +626,9 @@ pub fn compose_cached(
             Ok((
                 path,
                 key,
-                templates::render(&tera, "note.html", &ctx)?.into_bytes(),
+                templates::render(&tera, "note.html", &ctx)?
+                    .into_bytes()
+                    .into(),
             ))
         })
         .collect();
@@ -672,7 +691,9 @@ pub fn compose_cached(
             .map(|&i| common.note_ctx(&book.notes[i], None))
             .collect();
         ctx.insert("notes", &list);
-        let bytes = templates::render(&tera, "tag.html", &ctx)?.into_bytes();
+        let bytes: Bytes = templates::render(&tera, "tag.html", &ctx)?
+            .into_bytes()
+            .into();
         files.insert(path.clone(), bytes.clone());
         pages_now.insert(path, (key, bytes));
     }
@@ -689,7 +710,9 @@ pub fn compose_cached(
     ctx.insert("all_tags", &tag_counts(book));
     files.insert(
         "tags/index.html".into(),
-        templates::render(&tera, "tags.html", &ctx)?.into_bytes(),
+        templates::render(&tera, "tags.html", &ctx)?
+            .into_bytes()
+            .into(),
     );
 
     // 404: GitHub Pages serves it at any depth, so it anchors its links with <base> when the URL is known.
@@ -706,21 +729,26 @@ pub fn compose_cached(
     ctx.insert("base_path", &settings.site_url.as_deref().map(url_path));
     files.insert(
         "404.html".into(),
-        templates::render(&tera, "404.html", &ctx)?.into_bytes(),
+        templates::render(&tera, "404.html", &ctx)?
+            .into_bytes()
+            .into(),
     );
 
     let index = search::index_js(book, rendered);
     stats.search_index_bytes = index.len();
-    files.insert("search-index.js".into(), index.into_bytes());
-    files.insert("nav.js".into(), nav_js(book).into_bytes());
+    files.insert("search-index.js".into(), index.into_bytes().into());
+    files.insert("nav.js".into(), nav_js(book).into_bytes().into());
     files.insert(
         "sitemap.xml".into(),
-        sitemap(settings, book, &by_tag).into_bytes(),
+        sitemap(settings, book, &by_tag).into_bytes().into(),
     );
-    files.insert("robots.txt".into(), robots(settings).into_bytes());
-    files.insert(".nojekyll".into(), Vec::new());
+    files.insert("robots.txt".into(), robots(settings).into_bytes().into());
+    files.insert(".nojekyll".into(), Default::default());
     if let Some(c) = &settings.build.cname {
-        files.insert("CNAME".into(), format!("{}\n", c.trim()).into_bytes());
+        files.insert(
+            "CNAME".into(),
+            format!("{}\n", c.trim()).into_bytes().into(),
+        );
     }
     copy_note_assets(settings, rendered, &mut files);
     cache.pages = pages_now;
@@ -776,7 +804,7 @@ fn tag_counts(book: &Book) -> Vec<TagCount> {
 fn static_files(settings: &Settings) -> Result<Files> {
     let mut files: Files = templates::BUILTIN_STATIC
         .iter()
-        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .map(|(n, b)| (n.to_string(), b.to_vec().into()))
         .collect();
     let dir = settings.root.join("static");
     if dir.is_dir() {
@@ -788,7 +816,7 @@ fn static_files(settings: &Settings) -> Result<Files> {
                     .strip_prefix(&dir)?
                     .to_string_lossy()
                     .replace('\\', "/");
-                files.insert(rel, std::fs::read(e.path())?);
+                files.insert(rel, std::fs::read(e.path())?.into());
             }
         }
     }
@@ -805,7 +833,7 @@ fn copy_note_assets(settings: &Settings, rendered: &[Arc<RenderedNote>], files: 
                 && inside_book(settings, p)
                 && let Ok(bytes) = std::fs::read(settings.root.join(p))
             {
-                files.insert(p.clone(), bytes);
+                files.insert(p.clone(), bytes.into());
             }
         }
     }

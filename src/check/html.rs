@@ -46,7 +46,7 @@ pub fn scan(html: &str) -> Scan {
     // Index into `out.urls` of the `<a>` whose text is being collected, and that text.
     let mut open_a: Option<(usize, String)> = None;
     while i < bytes.len() {
-        let Some(lt) = memchr(b'<', &bytes[i..]).map(|p| p + i) else {
+        let Some(lt) = html[i..].find('<').map(|p| p + i) else {
             if let Some((_, t)) = &mut open_a {
                 t.push_str(&html[i..]);
             }
@@ -75,6 +75,7 @@ pub fn scan(html: &str) -> Scan {
             continue;
         }
         let name = tag_name(&rest[1..]);
+        let name = name.as_ref();
         if name.is_empty() || !rest.as_bytes()[1].is_ascii_alphabetic() {
             // A lone `<` in text.
             if let Some((_, t)) = &mut open_a {
@@ -85,44 +86,46 @@ pub fn scan(html: &str) -> Scan {
         }
         let (attrs, end) = attributes(html, lt + 1 + name.len());
         i = end;
+        // Values are decoded only for the attributes the checker reads.
         let alt = attrs
             .iter()
             .find(|a| a.name == "alt")
-            .map(|a| a.value.clone())
+            .map(|a| decode_entities(a.value))
             .unwrap_or_default();
         for a in &attrs {
-            if a.name == "id" && !a.value.is_empty() {
+            let an = a.name.as_ref();
+            if an == "id" && !a.value.is_empty() {
                 out.ids.push(IdDef {
                     offset: a.offset,
-                    id: a.value.clone(),
+                    id: decode_entities(a.value),
                     is_id: true,
                 });
-            } else if a.name == "name" && name == "a" && !a.value.is_empty() {
+            } else if an == "name" && name == "a" && !a.value.is_empty() {
                 out.ids.push(IdDef {
                     offset: a.offset,
-                    id: a.value.clone(),
+                    id: decode_entities(a.value),
                     is_id: false,
                 });
-            } else if a.name == "href" && name == "base" {
-                out.base = Some(a.value.clone());
-            } else if URL_ATTRS.contains(&a.name.as_str()) {
+            } else if an == "href" && name == "base" {
+                out.base = Some(decode_entities(a.value));
+            } else if URL_ATTRS.contains(&an) {
                 if name == "a" {
                     open_a = Some((out.urls.len(), String::new()));
                 }
                 out.urls.push(UrlRef {
                     offset: a.offset,
-                    element: name.clone(),
-                    url: a.value.clone(),
+                    element: name.to_string(),
+                    url: decode_entities(a.value),
                     text: alt.clone(),
                 });
-            } else if a.name == "srcset" {
+            } else if an == "srcset" {
                 let mut off = a.offset;
-                for candidate in a.value.split(',') {
+                for candidate in decode_entities(a.value).split(',') {
                     let url = candidate.split_whitespace().next().unwrap_or("");
                     if !url.is_empty() {
                         out.urls.push(UrlRef {
                             offset: off,
-                            element: name.clone(),
+                            element: name.to_string(),
                             url: url.to_string(),
                             text: alt.clone(),
                         });
@@ -131,21 +134,23 @@ pub fn scan(html: &str) -> Scan {
                 }
             }
         }
-        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+        if matches!(name, "script" | "style" | "textarea" | "title") {
             i = find_close(bytes, i, name.as_bytes());
         }
     }
     out
 }
 
-struct Attr {
-    name: String,
-    value: String,
+struct Attr<'h> {
+    /// Lower case.
+    name: Cow<'h, str>,
+    /// As written: entities not yet decoded.
+    value: &'h str,
     offset: usize,
 }
 
 /// Parse attributes from `start` (just after the tag name) to the closing `>`.
-fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
+fn attributes(html: &str, start: usize) -> (Vec<Attr<'_>>, usize) {
     let b = html.as_bytes();
     let mut i = start;
     let mut out = Vec::new();
@@ -163,7 +168,7 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
         while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        let name = html[ns..i].to_ascii_lowercase();
+        let name = lower(&html[ns..i]);
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -187,14 +192,14 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
             };
             out.push(Attr {
                 name,
-                value: decode_entities(&html[vs..ve]),
+                value: &html[vs..ve],
                 offset: vs,
             });
             i = next;
         } else {
             out.push(Attr {
                 name,
-                value: String::new(),
+                value: "",
                 offset: ns,
             });
         }
@@ -218,15 +223,27 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
     b.len()
 }
 
-fn tag_name(s: &str) -> String {
-    s.bytes()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_'))
-        .map(|c| c.to_ascii_lowercase() as char)
-        .collect()
+fn tag_name(s: &str) -> Cow<'_, str> {
+    let end = s
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_')))
+        .unwrap_or(s.len());
+    lower(&s[..end])
 }
 
+/// `s` in ASCII lower case, borrowed when it already is.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+use std::borrow::Cow;
+
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
+    memchr::memchr(needle, hay)
 }
 
 /// Tags stripped, entities decoded, whitespace collapsed: text as a reader sees it.

@@ -406,7 +406,7 @@ impl Builder<'_> {
         let m = mime(path);
         let uri = format!(
             "data:{m};base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(bytes)
+            base64::engine::general_purpose::STANDARD.encode(bytes.as_slice())
         );
         self.count(path, uri.len(), m.starts_with("image/"));
         Some(uri)
@@ -438,7 +438,7 @@ impl Builder<'_> {
     }
 
     fn count(&mut self, name: &str, bytes: usize, is_image: bool) {
-        let source = self.files.get(name).map(Vec::len).unwrap_or(0);
+        let source = self.files.get(name).map(|b| b.len()).unwrap_or(0);
         let p = self.parts.entry(name.to_string()).or_insert_with(|| Part {
             name: name.to_string(),
             bytes: 0,
@@ -561,7 +561,7 @@ mod tests {
 
     fn files(list: &[(&str, &[u8])]) -> Files {
         list.iter()
-            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .map(|(k, v)| (k.to_string(), v.to_vec().into()))
             .collect()
     }
 

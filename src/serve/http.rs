@@ -41,7 +41,7 @@ async fn page(AxState(state): AxState<Arc<State>>, uri: Uri) -> Response {
     let site = state.site();
     match resolve(uri.path(), |k| site.contains_key(k)) {
         Resolved::File(key) => {
-            let body = site.get(&key).cloned().unwrap_or_default();
+            let body = site.get(&key).map(|b| b.to_vec()).unwrap_or_default();
             (
                 [
                     (header::CONTENT_TYPE, content_type(&key)),

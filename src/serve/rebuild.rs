@@ -178,7 +178,7 @@ pub fn problems(e: &anyhow::Error) -> Vec<Problem> {
 pub fn diff(old: &Files, new: &Files) -> Vec<String> {
     let mut out: Vec<String> = new
         .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .filter(|(k, v)| !old.get(*k).is_some_and(|o| Arc::ptr_eq(o, v) || o == *v))
         .map(|(k, _)| k.clone())
         .collect();
     out.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
@@ -243,11 +243,15 @@ mod tests {
 
     #[test]
     fn diff_sees_added_changed_removed() {
-        let old: Files = [("a".into(), b"1".to_vec()), ("b".into(), b"2".to_vec())].into();
+        let old: Files = [
+            ("a".into(), b"1".to_vec().into()),
+            ("b".into(), b"2".to_vec().into()),
+        ]
+        .into();
         let new: Files = [
-            ("a".into(), b"1".to_vec()),
-            ("b".into(), b"3".to_vec()),
-            ("c".into(), vec![]),
+            ("a".into(), b"1".to_vec().into()),
+            ("b".into(), b"3".to_vec().into()),
+            ("c".into(), Default::default()),
         ]
         .into();
         let mut d = diff(&old, &new);

@@ -107,6 +107,19 @@ pub fn internal(
     Crawl::new(settings, book, rendered, files).internal()
 }
 
+/// Only the links written in notes, from the renderer's records: no page is scanned. The dev
+/// server runs this on every save, where the full crawl would cost more than the rebuild.
+pub fn source_only(
+    settings: &Settings,
+    book: &Book,
+    rendered: &[Arc<RenderedNote>],
+    files: &Files,
+) -> Vec<Problem> {
+    Crawl::without_pages(settings, book, rendered, files)
+        .source_links()
+        .0
+}
+
 /// The built site, scanned once, with the notes it came from.
 pub struct Crawl<'a> {
     settings: &'a Settings,
@@ -200,6 +213,27 @@ impl<'a> Crawl<'a> {
             pages,
             page_index,
             note_ids,
+        }
+    }
+
+    /// The notes and the site's file list, without scanning any page.
+    fn without_pages(
+        settings: &'a Settings,
+        book: &'a Book,
+        rendered: &'a [Arc<RenderedNote>],
+        files: &'a Files,
+    ) -> Crawl<'a> {
+        Crawl {
+            settings,
+            book,
+            rendered,
+            files,
+            pages: Vec::new(),
+            page_index: HashMap::new(),
+            note_ids: rendered
+                .iter()
+                .map(|r| r.ids.iter().map(String::as_str).collect())
+                .collect(),
         }
     }
 

@@ -128,7 +128,14 @@ pub fn build_with_progress(
 
     // Internal link checks on the pages as built: warnings, or errors with `strict`.
     let t = Instant::now();
-    let link_problems: Vec<Diagnostic> = check::internal(settings, &book, &rendered, &files)
+    // `serve` checks what notes link to on every save; the crawl of every built page (template
+    // links, repeated ids) is left to `build` and `check`, where its cost does not delay a reload.
+    let problems = if settings.live_reload {
+        check::source_only(settings, &book, &rendered, &files)
+    } else {
+        check::internal(settings, &book, &rendered, &files)
+    };
+    let link_problems: Vec<Diagnostic> = problems
         .iter()
         .map(|p| Diagnostic {
             severity: if settings.build.strict {

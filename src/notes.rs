@@ -98,8 +98,24 @@ struct Found {
     path: PathBuf,
 }
 
+/// Parsed note files kept between builds by `serve`: a file whose modification time and length
+/// are unchanged is not read or parsed again.
+#[derive(Default)]
+pub struct FileCache {
+    files: HashMap<PathBuf, (std::time::SystemTime, u64, Parsed)>,
+    /// Whether drafts were included when the entries were parsed.
+    drafts: bool,
+}
+
+type Parsed = Result<Option<Note>, Vec<Diagnostic>>;
+
 /// Load every section and note, collecting all content errors before failing.
 pub fn load(settings: &Settings) -> Result<Book> {
+    load_cached(settings, &mut FileCache::default())
+}
+
+/// `load`, reusing what `cache` holds for files that have not changed since.
+pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
     let root = &settings.root;
     let notes_dir = root.join("notes");
     let mut errors = Vec::new();
@@ -114,13 +130,39 @@ pub fn load(settings: &Settings) -> Result<Book> {
     }
     let (sections, found) = discover(root, &notes_dir, &mut errors)?;
     let mut notes: Vec<Note> = Vec::with_capacity(found.len());
-    let parsed: Vec<Result<Option<Note>, Vec<Diagnostic>>> = {
+    if cache.drafts != settings.build.drafts {
+        cache.files.clear();
+        cache.drafts = settings.build.drafts;
+    }
+    let parsed: Vec<(Option<(std::time::SystemTime, u64)>, Parsed)> = {
         use rayon::prelude::*;
+        let old = &cache.files;
         found
             .par_iter()
-            .map(|f| parse_file(root, f, settings.build.drafts))
+            .map(|f| {
+                let stamp = std::fs::metadata(&f.path)
+                    .ok()
+                    .and_then(|m| Some((m.modified().ok()?, m.len())));
+                if let (Some((t, len)), Some((ct, clen, p))) = (stamp, old.get(&f.path))
+                    && t == *ct
+                    && len == *clen
+                {
+                    let mut p = p.clone();
+                    if let Ok(Some(n)) = &mut p {
+                        n.section = f.section;
+                    }
+                    return (stamp, p);
+                }
+                (stamp, parse_file(root, f, settings.build.drafts))
+            })
             .collect()
     };
+    cache.files = found
+        .iter()
+        .zip(&parsed)
+        .filter_map(|(f, (stamp, p))| stamp.map(|(t, len)| (f.path.clone(), (t, len, p.clone()))))
+        .collect();
+    let parsed = parsed.into_iter().map(|(_, p)| p);
     let mut sections = sections;
     for p in parsed {
         match p {
@@ -549,5 +591,42 @@ mod tests {
             "l4-vs-l7-load-balancing"
         );
         assert!(valid_yoe("7+") && valid_yoe("2-4") && !valid_yoe("4-2") && !valid_yoe("x"));
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use crate::config::{BookToml, Overrides, Settings};
+
+    #[test]
+    fn file_cache_reuses_unchanged_notes_and_rereads_edited_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let note = dir.path().join("notes/01-s/01-a.md");
+        std::fs::create_dir_all(note.parent().unwrap()).unwrap();
+        let fm = "+++\ntitle = \"A\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"x\"]\n+++\n";
+        std::fs::write(&note, format!("{fm}one\n")).unwrap();
+        let settings = Settings::from_parts(
+            dir.path().to_path_buf(),
+            BookToml::default(),
+            &Overrides::default(),
+        );
+        let mut cache = FileCache::default();
+        assert_eq!(
+            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            "one\n"
+        );
+        assert_eq!(cache.files.len(), 1);
+        // Same length, new content: the modification time tells them apart.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&note, format!("{fm}two\n")).unwrap();
+        assert_eq!(
+            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            "two\n"
+        );
+        assert_eq!(
+            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            "two\n"
+        );
     }
 }

@@ -38,6 +38,7 @@ pub struct Stats {
 /// Rendered notes kept between builds (by `serve`), keyed by path, reused when the source is unchanged.
 #[derive(Default)]
 pub struct Cache {
+    files: notes::FileCache,
     notes: HashMap<String, (u64, Arc<RenderedNote>)>,
     compose: ComposeCache,
     /// A one-shot build keeps nothing for a next build (less memory at the peak).
@@ -94,7 +95,11 @@ pub fn build_with_progress(
 ) -> Result<Site> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let book = notes::load(settings)?;
+    let book = if cache.single {
+        notes::load(settings)?
+    } else {
+        notes::load_cached(settings, &mut cache.files)?
+    };
     timings.push(("load", ms(t)));
 
     let t = Instant::now();

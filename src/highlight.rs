@@ -184,7 +184,7 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     let syntax = find_syntax(lang);
     let unknown_language = syntax.is_none() && !is_plain(lang);
     let lines: Arc<Vec<String>> = match syntax {
-        Some(s) => cached_lines(s, lang, code),
+        Some(s) => cached_lines(s, code),
         None => Arc::new(
             code.lines()
                 .map(|l| crate::markdown::escape(l).replace("&#39;", "'"))
@@ -232,12 +232,11 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     }
 }
 
-fn cached_lines(syntax: &'static SyntaxReference, lang: &str, code: &str) -> Arc<Vec<String>> {
+fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>> {
     let key = (syntax.name.clone(), code.to_string());
     if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return hit;
     }
-    let _ = lang;
     let lines = Arc::new(highlight_lines(syntax, code));
     if let Ok(mut c) = CACHE.lock() {
         c.insert(key, lines.clone());

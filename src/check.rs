@@ -963,6 +963,15 @@ pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> 
     })
 }
 
+/// The closing line of a report, in every format that prints one.
+fn summary(errors: usize, warnings: usize) -> String {
+    format!(
+        "check: {errors} problem{}, {warnings} warning{}",
+        plural(errors),
+        plural(warnings)
+    )
+}
+
 fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, log: &Log) {
     let mut out = std::io::stdout().lock();
     let errors = problems
@@ -994,14 +1003,7 @@ fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, l
                     for d in build_warnings {
                         writeln!(out, "{}", crate::term::format_diagnostic(d, on))?;
                     }
-                    writeln!(
-                        out,
-                        "check: {} problem{}, {} warning{}",
-                        errors,
-                        plural(errors),
-                        warnings,
-                        plural(warnings)
-                    )?;
+                    writeln!(out, "{}", summary(errors, warnings))?;
                 }
             }
             Format::Github => {
@@ -1024,14 +1026,7 @@ fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, l
                     }
                     writeln!(out, "::{kind} {loc}::{}", gh_escape(&d.message))?;
                 }
-                writeln!(
-                    out,
-                    "check: {} problem{}, {} warning{}",
-                    errors,
-                    plural(errors),
-                    warnings,
-                    plural(warnings)
-                )?;
+                writeln!(out, "{}", summary(errors, warnings))?;
             }
             Format::Json => {
                 #[derive(Serialize)]

@@ -36,13 +36,7 @@ pub fn bundle(files: &Files, notes: &HashSet<&str>) -> anyhow::Result<Bundle> {
     let index =
         std::str::from_utf8(index).map_err(|_| anyhow::anyhow!("index.html is not UTF-8"))?;
     let toks = tokens(index);
-    let ids: HashSet<String> = toks
-        .iter()
-        .filter_map(|t| match t {
-            Token::Start(tag) => tag.get("id"),
-            Token::Text(_) => None,
-        })
-        .collect();
+    let ids = super::html::ids(&toks);
     let mut b = Builder {
         files,
         notes,

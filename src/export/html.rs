@@ -50,6 +50,16 @@ impl Tag<'_> {
     }
 }
 
+/// Every `id` of the start tags in `toks`: the targets of in-page anchors.
+pub fn ids(toks: &[Token]) -> std::collections::HashSet<String> {
+    toks.iter()
+        .filter_map(|t| match t {
+            Token::Start(tag) => tag.get("id"),
+            Token::Text(_) => None,
+        })
+        .collect()
+}
+
 /// Split `html` into tokens. A raw-text element (`script`, `style`, `textarea`, `title`) is
 /// always followed by exactly one `Text` token holding its content, possibly empty.
 pub fn tokens(html: &str) -> Vec<Token<'_>> {

@@ -2,19 +2,12 @@
 
 use super::bundle::is_remote;
 use super::html::{Token, decode_entities, tokens};
-use std::collections::HashSet;
 
 /// Everything in `html` that would fail offline: fetched URLs that are not `data:`, links that
 /// leave the file for a local path, and in-page anchors with no matching id.
 pub fn problems(html: &str) -> Vec<String> {
     let toks = tokens(html);
-    let ids: HashSet<String> = toks
-        .iter()
-        .filter_map(|t| match t {
-            Token::Start(tag) => tag.get("id"),
-            Token::Text(_) => None,
-        })
-        .collect();
+    let ids = super::html::ids(&toks);
     let mut out = Vec::new();
     let mut in_style = false;
     for t in &toks {

@@ -1,14 +1,13 @@
-//! Build-time syntax highlighting with syntect: grammars loaded once, classed HTML, one light+dark stylesheet.
+//! Build-time syntax highlighting with syntect: grammars loaded once, each token classed by its colour in the light and the dark theme, one stylesheet for both.
 
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-use syntect::highlighting::Theme;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::highlighting::{
+    Color, FontStyle, HighlightIterator, HighlightState, Highlighter, Style, Theme,
+};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
-
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// The grammars (two-face's bundle: syntect's defaults plus TOML, protobuf, GraphQL, HTTP...).
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
@@ -245,125 +244,212 @@ fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>
 }
 
 fn highlight_lines(syntax: &SyntaxReference, code: &str) -> Vec<String> {
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+    let themes = &*THEMES;
+    let mut parse = ParseState::new(syntax);
+    let mut light = HighlightState::new(&themes.light.highlighter, ScopeStack::new());
+    let mut dark = HighlightState::new(&themes.dark.highlighter, ScopeStack::new());
+    let mut lines = Vec::new();
     for line in LinesWithEndings::from(code) {
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
+        let Ok(ops) = parse.parse_line(line, &SYNTAXES) else {
             // A grammar failure should never lose the code: fall back to plain text.
             return code.lines().map(crate::markdown::escape).collect();
-        }
-    }
-    split_balanced(&generator.finalize())
-}
-
-/// Split highlighted HTML at newlines, closing open spans at each line end and reopening them after.
-fn split_balanced(html: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut open: Vec<&str> = Vec::new();
-    let mut cur = String::new();
-    let mut rest = html;
-    while !rest.is_empty() {
-        if rest.starts_with("<span") {
-            let end = rest.find('>').map(|i| i + 1).unwrap_or(rest.len());
-            open.push(&rest[..end]);
-            cur.push_str(&rest[..end]);
-            rest = &rest[end..];
-        } else if rest.starts_with("</span>") {
-            open.pop();
-            cur.push_str("</span>");
-            rest = &rest[7..];
-        } else if rest.starts_with('\n') {
-            for _ in &open {
-                cur.push_str("</span>");
-            }
-            lines.push(std::mem::take(&mut cur));
-            for o in &open {
-                cur.push_str(o);
-            }
-            rest = &rest[1..];
-        } else {
-            let next = rest.find(['<', '\n']).unwrap_or(rest.len());
-            let next = if next == 0 { 1 } else { next };
-            cur.push_str(&rest[..next]);
-            rest = &rest[next..];
-        }
-    }
-    // Drop the empty tail after the final newline (only closing spans left).
-    if !strip_tags(&cur).is_empty() {
-        lines.push(cur);
+        };
+        let l = HighlightIterator::new(&mut light, &ops, line, &themes.light.highlighter);
+        let d = HighlightIterator::new(&mut dark, &ops, line, &themes.dark.highlighter);
+        lines.push(line_html(
+            l.zip(d)
+                .map(|((ls, text), (ds, _))| (themes.class(ls, ds), text)),
+        ));
     }
     lines
 }
 
-fn strip_tags(s: &str) -> String {
-    crate::markdown::strip_tags(s)
+/// One line's HTML from its tokens: a span per run of text with the same classes, none for
+/// text in the default colours.
+fn line_html<'t>(tokens: impl Iterator<Item = (Option<String>, &'t str)>) -> String {
+    let mut out = String::new();
+    let mut run: Option<(Option<String>, String)> = None;
+    let flush = |out: &mut String, run: (Option<String>, String)| {
+        let text = crate::markdown::escape(run.1.trim_end_matches(['\n', '\r']));
+        if text.is_empty() {
+            return;
+        }
+        match run.0 {
+            Some(class) => {
+                out.push_str("<span class=\"");
+                out.push_str(&class);
+                out.push_str("\">");
+                out.push_str(&text);
+                out.push_str("</span>");
+            }
+            None => out.push_str(&text),
+        }
+    };
+    for (class, text) in tokens {
+        match &mut run {
+            Some((c, t)) if *c == class => t.push_str(text),
+            _ => {
+                if let Some(r) = run.replace((class, text.to_string())) {
+                    flush(&mut out, r);
+                }
+            }
+        }
+    }
+    if let Some(r) = run {
+        flush(&mut out, r);
+    }
+    out
 }
 
-fn theme(name: two_face::theme::EmbeddedThemeName) -> Theme {
-    two_face::theme::extra().get(name).clone()
+/// A theme, its highlighter, and its palette: every colour its rules can give, in a fixed order,
+/// so a token's class names the colour by position (`l3`, `d7`), the same on every build.
+struct Palette {
+    highlighter: Highlighter<'static>,
+    colors: Vec<Color>,
+    default: Style,
+}
+
+impl Palette {
+    fn new(theme: &'static Theme) -> Palette {
+        let highlighter = Highlighter::new(theme);
+        let default = highlighter.get_default();
+        let mut colors: Vec<Color> = theme
+            .scopes
+            .iter()
+            .filter_map(|item| item.style.foreground)
+            .chain([default.foreground])
+            .collect();
+        colors.sort_by_key(|c| (c.r, c.g, c.b, c.a));
+        colors.dedup();
+        Palette {
+            highlighter,
+            colors,
+            default,
+        }
+    }
+
+    fn index(&self, c: Color) -> usize {
+        self.colors
+            .iter()
+            .position(|&p| p == c)
+            .or_else(|| {
+                self.colors
+                    .iter()
+                    .position(|&p| p == self.default.foreground)
+            })
+            .unwrap_or(0)
+    }
+
+    fn is_plain(&self, s: Style) -> bool {
+        s.foreground == self.default.foreground && s.font_style.is_empty()
+    }
+}
+
+/// The light and the dark theme.
+struct Themes {
+    light: Palette,
+    dark: Palette,
+}
+
+impl Themes {
+    /// Classes for a token: its colour in both themes (`l3 d7`) and its font style per theme
+    /// (`li`, `db`...), or `None` when both themes show it as plain text.
+    fn class(&self, light: Style, dark: Style) -> Option<String> {
+        if self.light.is_plain(light) && self.dark.is_plain(dark) {
+            return None;
+        }
+        let mut c = format!(
+            "l{} d{}",
+            self.light.index(light.foreground),
+            self.dark.index(dark.foreground)
+        );
+        for (prefix, style) in [('l', light), ('d', dark)] {
+            for (flag, letter) in FONT_FLAGS {
+                if style.font_style.contains(flag) {
+                    c.push(' ');
+                    c.push(prefix);
+                    c.push(letter);
+                }
+            }
+        }
+        Some(c)
+    }
+}
+
+const FONT_FLAGS: [(FontStyle, char); 3] = [
+    (FontStyle::BOLD, 'b'),
+    (FontStyle::ITALIC, 'i'),
+    (FontStyle::UNDERLINE, 'u'),
+];
+
+static THEME_SET: LazyLock<(Theme, Theme)> = LazyLock::new(|| {
+    use two_face::theme::EmbeddedThemeName as T;
+    let set = two_face::theme::extra();
+    (
+        set.get(T::ColdarkCold).clone(),
+        set.get(T::ColdarkDark).clone(),
+    )
+});
+
+static THEMES: LazyLock<Themes> = LazyLock::new(|| Themes {
+    light: Palette::new(&THEME_SET.0),
+    dark: Palette::new(&THEME_SET.1),
+});
+
+fn css_color(c: Color) -> String {
+    if c.a == 0xff {
+        format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+    } else {
+        format!("#{:02x}{:02x}{:02x}{:02x}", c.r, c.g, c.b, c.a)
+    }
+}
+
+/// Rules for one theme's classes (`prefix` `l` or `d`) under the CSS selector `scope`; `reset`
+/// first cancels the other theme's font styles.
+fn palette_rules(p: &Palette, prefix: char, scope: &str, reset: bool) -> String {
+    let mut out = format!(
+        "{scope}.hl-code {{ color: {} }}\n",
+        css_color(p.default.foreground)
+    );
+    if reset {
+        out.push_str(&format!(
+            "{scope}.hl-code .lb {{ font-weight: inherit }} {scope}.hl-code .li {{ font-style: inherit }} {scope}.hl-code .lu {{ text-decoration: inherit }}\n"
+        ));
+    }
+    for (i, &c) in p.colors.iter().enumerate() {
+        out.push_str(&format!(
+            "{scope}.hl-code .{prefix}{i} {{ color: {} }}\n",
+            css_color(c)
+        ));
+    }
+    out.push_str(&format!(
+        "{scope}.hl-code .{prefix}b {{ font-weight: bold }} {scope}.hl-code .{prefix}i {{ font-style: italic }} {scope}.hl-code .{prefix}u {{ text-decoration: underline }}\n"
+    ));
+    out
 }
 
 /// One stylesheet with the light theme by default and the dark one under the theme switch
 /// and `prefers-color-scheme`.
 pub fn stylesheet() -> String {
-    use two_face::theme::EmbeddedThemeName as T;
-    let light =
-        css_for_theme_with_class_style(&theme(T::ColdarkCold), CLASS_STYLE).unwrap_or_default();
-    let dark =
-        css_for_theme_with_class_style(&theme(T::ColdarkDark), CLASS_STYLE).unwrap_or_default();
+    let themes = &*THEMES;
     let mut out = String::from(
         "/* Code highlighting: Coldark Cold (light) and Coldark Dark, generated by handbook. */\n",
     );
-    out.push_str(&scope_rules(&light, ""));
-    out.push_str(&scope_rules(&dark, ":root[data-theme=\"dark\"] "));
+    out.push_str(&palette_rules(&themes.light, 'l', "", false));
+    out.push_str(&palette_rules(
+        &themes.dark,
+        'd',
+        ":root[data-theme=\"dark\"] ",
+        true,
+    ));
     out.push_str("@media (prefers-color-scheme: dark) {\n");
-    out.push_str(&scope_rules(&dark, ":root:not([data-theme=\"light\"]) "));
+    out.push_str(&palette_rules(
+        &themes.dark,
+        'd',
+        ":root:not([data-theme=\"light\"]) ",
+        true,
+    ));
     out.push_str("}\n");
-    out
-}
-
-/// Prefix every selector of a flat stylesheet with `scope`, dropping comments.
-fn scope_rules(css: &str, scope: &str) -> String {
-    let mut out = String::new();
-    let mut rest = strip_comments(css);
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            break;
-        };
-        let selectors = rest[..open].trim();
-        let body = rest[open + 1..close].trim();
-        let scoped: Vec<String> = selectors
-            .split(',')
-            .map(|s| format!("{scope}{}", s.trim()))
-            .collect();
-        // Keep the page's own code-block background; take the theme's text colour.
-        let body = if selectors.trim() == ".hl-code" {
-            body.lines()
-                .filter(|l| !l.contains("background"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            body.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
-        out.push_str(&format!("{} {{ {} }}\n", scoped.join(", "), body));
-        rest = rest[close + 1..].to_string();
-    }
-    out
-}
-
-fn strip_comments(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(i) = rest.find("/*") {
-        out.push_str(&rest[..i]);
-        rest = rest[i..]
-            .find("*/")
-            .map(|j| &rest[i + j + 2..])
-            .unwrap_or("");
-    }
-    out.push_str(rest);
     out
 }
 
@@ -402,7 +488,7 @@ mod tests {
             let b = spans(lang, code);
             assert!(!b.unknown_language, "{lang} unknown");
             assert!(
-                b.html.contains("<span class=\"hl-"),
+                b.html.contains("<span class=\"l"),
                 "{lang} not highlighted: {}",
                 b.html
             );
@@ -458,8 +544,18 @@ mod tests {
     #[test]
     fn stylesheet_has_light_and_dark() {
         let css = stylesheet();
-        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
+        assert!(css.contains(":root[data-theme=\"dark\"] .hl-code .d0 { color: #"));
         assert!(css.contains("prefers-color-scheme: dark"));
-        assert!(css.contains(".hl-keyword") || css.contains(".hl-storage"));
+        assert!(css.contains(".hl-code .l0 { color: #"));
+        // Every class a token can carry has a rule in both themes.
+        let b = spans("python", "# note\ndef f(x):\n    return 'a' + 1");
+        let code = &b.html[b.html.find("<code>").unwrap()..];
+        for class in code.split("class=\"").skip(1) {
+            for c in class[..class.find('"').unwrap()].split(' ') {
+                if c != "line" {
+                    assert!(css.contains(&format!(".hl-code .{c} {{")), "{c}");
+                }
+            }
+        }
     }
 }

@@ -94,10 +94,15 @@ pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
             term::eprint_diagnostic(w);
         }
         if log.verbose {
-            for (stage, ms) in &site.stats.timings {
-                eprintln!("  {stage:<8} {ms:>8.1} ms");
+            for (stage, ms, peak) in &site.stats.timings {
+                eprintln!("  {stage:<8} {ms:>8.1} ms{}", term::peak_note(*peak));
             }
-            eprintln!("  {:<8} {:>8.1} ms", "write", write_ms);
+            eprintln!(
+                "  {:<8} {:>8.1} ms{}",
+                "write",
+                write_ms,
+                term::peak_note(site::peak_mib())
+            );
             eprintln!(
                 "  all-notes page {} KiB, search index {} KiB",
                 site.stats.all_notes_bytes / 1024,

@@ -32,7 +32,8 @@ pub struct Stats {
     pub bytes: usize,
     pub search_index_bytes: usize,
     pub all_notes_bytes: usize,
-    pub timings: Vec<(&'static str, f64)>,
+    /// Stage name, milliseconds, and the process's peak memory (MiB) at its end, where known.
+    pub timings: Vec<(&'static str, f64, Option<f64>)>,
 }
 
 /// Rendered notes kept between builds (by `serve`), keyed by path, reused when the source is unchanged.
@@ -63,13 +64,21 @@ impl Cache {
 pub struct ComposeCache {
     /// Site path -> (key, bytes).
     pages: HashMap<String, (u64, Bytes)>,
-    /// Note path -> its rendered note, a hash of its HTML, and its all-notes view.
+    /// Note path -> its all-notes view and search fragment.
     html: HashMap<String, NoteHtml>,
     /// The all-notes page with a placeholder per note body, and the key it was made under.
     skeleton: Option<(u64, Vec<Piece>)>,
 }
 
-type NoteHtml = (Arc<RenderedNote>, u64, Arc<str>);
+/// A note's all-notes view and search-index fragment, kept with the rendering they came from.
+#[derive(Clone)]
+struct NoteHtml {
+    rendered: Arc<RenderedNote>,
+    /// The note's position in the book (the search fragment names it).
+    position: usize,
+    all_notes: Arc<str>,
+    search: Arc<str>,
+}
 
 /// A part of the all-notes page: literal text, or the body of note `i`.
 enum Piece {
@@ -100,12 +109,12 @@ pub fn build_with_progress(
     } else {
         notes::load_cached(settings, &mut cache.files)?
     };
-    timings.push(("load", ms(t)));
+    timings.push(("load", ms(t), peak_mib()));
 
     let t = Instant::now();
     progress.set_total(book.notes.len());
     let (rendered, rerendered) = render_all(&book, cache, progress);
-    timings.push(("render", ms(t)));
+    timings.push(("render", ms(t), peak_mib()));
 
     let diags: Vec<Diagnostic> = rendered
         .iter()
@@ -129,7 +138,7 @@ pub fn build_with_progress(
         cache.compose = ComposeCache::default();
         cache.notes.clear();
     }
-    timings.push(("compose", ms(t)));
+    timings.push(("compose", ms(t), peak_mib()));
 
     // Internal link checks on the pages as built: warnings, or errors with `strict`.
     let t = Instant::now();
@@ -151,7 +160,7 @@ pub fn build_with_progress(
             ..p.to_diagnostic()
         })
         .collect();
-    timings.push(("check", ms(t)));
+    timings.push(("check", ms(t), peak_mib()));
     if settings.build.strict && !link_problems.is_empty() {
         return Err(ContentErrors(link_problems).into());
     }
@@ -166,6 +175,20 @@ pub fn build_with_progress(
         warnings,
         stats,
     })
+}
+
+/// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.
+pub fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 fn ms(t: Instant) -> f64 {
@@ -537,126 +560,27 @@ pub fn compose_cached(
         .par_iter()
         .map(|n| serde_json::to_string(&common.note_ctx(n, None)).map(|j| hash_of(&j)))
         .collect::<Result<_, _>>()?;
+    // Each note's all-notes view and search fragment, reused while its rendering is the same.
+    // A rendering's `source_hash` covers everything its HTML comes from.
     let html: Vec<NoteHtml> = book
         .notes
         .par_iter()
         .map(|n| {
             let r = &rendered[n.index];
             match cache.html.get(&n.rel_path) {
-                Some(m) if Arc::ptr_eq(&m.0, r) => m.clone(),
-                _ => (
-                    r.clone(),
-                    hash_of(&r.html),
-                    materialize(&r.html, &n.slug, View::AllNotes).into(),
-                ),
+                Some(m) if Arc::ptr_eq(&m.rendered, r) && m.position == n.index => m.clone(),
+                _ => NoteHtml {
+                    rendered: r.clone(),
+                    position: n.index,
+                    all_notes: materialize(&r.html, &n.slug, View::AllNotes).into(),
+                    search: search::docs_fragment(n.index, r).into(),
+                },
             }
         })
         .collect();
     let summary = |i: Option<usize>| i.and_then(|i| summaries.get(i)).copied().unwrap_or(0);
-    let mut pages_now: HashMap<String, (u64, Bytes)> = HashMap::new();
 
-    // The all-notes page: composed once with a placeholder per note body, then spliced, so a
-    // body edit only re-splices.
-    let skeleton_key = hash_of(&(global, &summaries));
-    let pieces = match cache.skeleton.take() {
-        Some((k, pieces)) if k == skeleton_key => Some(pieces),
-        _ => split_skeleton(
-            &all_notes_page(&common, &tera, placeholder)?,
-            book.notes.len(),
-        ),
-    };
-    let index = match &pieces {
-        Some(pieces) => {
-            let len = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => t.len(),
-                    Piece::Note(i) => html[*i].2.len(),
-                })
-                .sum();
-            let mut out = String::with_capacity(len);
-            for p in pieces {
-                match p {
-                    Piece::Text(t) => out.push_str(t),
-                    Piece::Note(i) => out.push_str(&html[*i].2),
-                }
-            }
-            out
-        }
-        None => all_notes_page(&common, &tera, |i| html[i].2.to_string())?,
-    };
-    cache.skeleton = pieces.map(|p| (skeleton_key, p));
-    stats.all_notes_bytes = index.len();
-    files.insert("index.html".into(), index.into_bytes().into());
-
-    // One page per note, reused when neither it nor its neighbours changed, else rendered
-    // (in parallel).
-    let mut old_pages = std::mem::take(&mut cache.pages);
-    let mut todo = Vec::new();
-    for n in &book.notes {
-        let path = format!("{}.html", n.slug);
-        let key = hash_of(&(
-            global,
-            summary(n.index.checked_sub(1)),
-            summary(Some(n.index)),
-            summary(Some(n.index + 1)),
-            html[n.index].1,
-        ));
-        match old_pages.remove(&path) {
-            Some((k, bytes)) if k == key => {
-                files.insert(path.clone(), bytes.clone());
-                pages_now.insert(path, (key, bytes));
-            }
-            _ => todo.push((n, path, key)),
-        }
-    }
-    let pages: Vec<Result<(String, u64, Bytes)>> = todo
-        .into_par_iter()
-        .map(|(n, path, key)| {
-            let nc = common.note_ctx(n, Some(View::NotePage));
-            let mut ctx = common.context(
-                "",
-                PageCtx {
-                    title: format!("{} · {}", n.meta.title, settings.book.title),
-                    description: nc.description.clone(),
-                    canonical: common.canonical(&path),
-                    path: path.clone(),
-                    kind: "note",
-                },
-            );
-            ctx.insert("note", &nc);
-            let prev = n
-                .index
-                .checked_sub(1)
-                .map(|i| common.note_ctx(&book.notes[i], None));
-            let next = book
-                .notes
-                .get(n.index + 1)
-                .map(|x| common.note_ctx(x, None));
-            ctx.insert("prev", &prev);
-            ctx.insert("next", &next);
-            Ok((
-                path,
-                key,
-                templates::render(&tera, "note.html", &ctx)?
-                    .into_bytes()
-                    .into(),
-            ))
-        })
-        .collect();
-    for p in pages {
-        let (path, key, bytes) = p?;
-        files.insert(path.clone(), bytes.clone());
-        pages_now.insert(path, (key, bytes));
-    }
-    cache.html = book
-        .notes
-        .iter()
-        .zip(html)
-        .map(|(n, m)| (n.rel_path.clone(), m))
-        .collect();
-
-    // Tag pages and the tag index.
+    // Tag pages are grouped here, composed below.
     let mut by_tag: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for n in &book.notes {
         for t in &n.meta.tags {
@@ -667,6 +591,35 @@ pub fn compose_cached(
                 .push(n.index);
         }
     }
+
+    // Which pages can be reused and which must be composed, by the key of what they show.
+    let mut old_pages = std::mem::take(&mut cache.pages);
+    let mut pages_now: HashMap<String, (u64, Bytes)> = HashMap::new();
+    let mut reuse =
+        |path: &str, key: u64, pages_now: &mut HashMap<String, (u64, Bytes)>| match old_pages
+            .remove(path)
+        {
+            Some((k, bytes)) if k == key => {
+                pages_now.insert(path.to_string(), (key, bytes));
+                true
+            }
+            _ => false,
+        };
+    let mut note_todo = Vec::new();
+    for n in &book.notes {
+        let path = format!("{}.html", n.slug);
+        let key = hash_of(&(
+            global,
+            summary(n.index.checked_sub(1)),
+            summary(Some(n.index)),
+            summary(Some(n.index + 1)),
+            rendered[n.index].source_hash,
+        ));
+        if !reuse(&path, key, &mut pages_now) {
+            note_todo.push((n, path, key));
+        }
+    }
+    let mut tag_todo = Vec::new();
     for (slug, (name, idx)) in &by_tag {
         let path = format!("tags/{slug}.html");
         let key = hash_of(&(
@@ -674,41 +627,78 @@ pub fn compose_cached(
             name,
             idx.iter().map(|&i| summaries[i]).collect::<Vec<_>>(),
         ));
-        if let Some((k, bytes)) = old_pages.remove(&path)
-            && k == key
-        {
-            files.insert(path.clone(), bytes.clone());
-            pages_now.insert(path, (key, bytes));
-            continue;
+        if !reuse(&path, key, &mut pages_now) {
+            tag_todo.push((slug, name, idx, path, key));
         }
-        let mut ctx = common.context(
-            "../",
-            PageCtx {
-                title: format!("Tag: {name} · {}", settings.book.title),
-                description: format!("Notes tagged {name}"),
-                canonical: common.canonical(&path),
-                path: path.clone(),
-                kind: "tag",
-            },
-        );
-        ctx.insert(
-            "tag",
-            &TagCtx {
-                name: name.clone(),
-                slug: slug.clone(),
-            },
-        );
-        let list: Vec<NoteCtx> = idx
-            .iter()
-            .map(|&i| common.note_ctx(&book.notes[i], None))
-            .collect();
-        ctx.insert("notes", &list);
-        let bytes: Bytes = templates::render(&tera, "tag.html", &ctx)?
-            .into_bytes()
-            .into();
-        files.insert(path.clone(), bytes.clone());
+    }
+    let skeleton_key = hash_of(&(global, &summaries));
+    let old_skeleton = match cache.skeleton.take() {
+        Some((k, pieces)) if k == skeleton_key => Some(pieces),
+        _ => None,
+    };
+
+    // The big, independent parts in parallel: the all-notes page, the note pages, the tag pages
+    // and the search index.
+    let all_notes = || -> Result<(Option<Vec<Piece>>, String)> {
+        // Composed once with a placeholder per note body, then spliced, so a body edit only
+        // re-splices.
+        let pieces = match old_skeleton {
+            Some(p) => Some(p),
+            None => split_skeleton(
+                &all_notes_page(&common, &tera, placeholder)?,
+                book.notes.len(),
+            ),
+        };
+        let index = match &pieces {
+            Some(pieces) => splice(pieces, &html),
+            None => all_notes_page(&common, &tera, |i| html[i].all_notes.to_string())?,
+        };
+        Ok((pieces, index))
+    };
+    let note_pages = || -> Result<Vec<(String, u64, Bytes)>> {
+        note_todo
+            .into_par_iter()
+            .map(|(n, path, key)| {
+                let bytes = note_page(&common, &tera, n, &path)?.into_bytes().into();
+                Ok((path, key, bytes))
+            })
+            .collect()
+    };
+    let tag_pages = || -> Result<Vec<(String, u64, Bytes)>> {
+        tag_todo
+            .into_par_iter()
+            .map(|(slug, name, idx, path, key)| {
+                let bytes = tag_page(&common, &tera, slug, name, idx, &path)?
+                    .into_bytes()
+                    .into();
+                Ok((path, key, bytes))
+            })
+            .collect()
+    };
+    let search_index =
+        || search::index_js(book, &html.iter().map(|h| &h.search).collect::<Vec<_>>());
+    let (all, (notes_done, (tags_done, search_js))) = rayon::join(all_notes, || {
+        rayon::join(note_pages, || rayon::join(tag_pages, search_index))
+    });
+    let (pieces, index) = all?;
+    cache.skeleton = pieces.map(|p| (skeleton_key, p));
+    stats.all_notes_bytes = index.len();
+    files.insert("index.html".into(), index.into_bytes().into());
+    for (path, key, bytes) in notes_done?.into_iter().chain(tags_done?) {
         pages_now.insert(path, (key, bytes));
     }
+    for (path, (_, bytes)) in &pages_now {
+        files.insert(path.clone(), bytes.clone());
+    }
+    stats.search_index_bytes = search_js.len();
+    files.insert("search-index.js".into(), search_js.into_bytes().into());
+    cache.html = book
+        .notes
+        .iter()
+        .zip(html)
+        .map(|(n, m)| (n.rel_path.clone(), m))
+        .collect();
+
     let mut ctx = common.context(
         "../",
         PageCtx {
@@ -746,9 +736,6 @@ pub fn compose_cached(
             .into(),
     );
 
-    let index = search::index_js(book, rendered);
-    stats.search_index_bytes = index.len();
-    files.insert("search-index.js".into(), index.into_bytes().into());
     files.insert("nav.js".into(), nav_js(book).into_bytes().into());
     files.insert(
         "sitemap.xml".into(),
@@ -765,6 +752,88 @@ pub fn compose_cached(
     copy_note_assets(settings, rendered, &mut files);
     cache.pages = pages_now;
     Ok(files)
+}
+
+/// The all-notes page from its skeleton and each note's all-notes view.
+fn splice(pieces: &[Piece], html: &[NoteHtml]) -> String {
+    let len = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.len(),
+            Piece::Note(i) => html[*i].all_notes.len(),
+        })
+        .sum();
+    let mut out = String::with_capacity(len);
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Note(i) => out.push_str(&html[*i].all_notes),
+        }
+    }
+    out
+}
+
+/// One note's own page.
+fn note_page(common: &Common, tera: &tera::Tera, n: &Note, path: &str) -> Result<String> {
+    let settings = common.settings;
+    let book = common.book;
+    let nc = common.note_ctx(n, Some(View::NotePage));
+    let mut ctx = common.context(
+        "",
+        PageCtx {
+            title: format!("{} · {}", n.meta.title, settings.book.title),
+            description: nc.description.clone(),
+            canonical: common.canonical(path),
+            path: path.to_string(),
+            kind: "note",
+        },
+    );
+    ctx.insert("note", &nc);
+    let prev = n
+        .index
+        .checked_sub(1)
+        .map(|i| common.note_ctx(&book.notes[i], None));
+    let next = book
+        .notes
+        .get(n.index + 1)
+        .map(|x| common.note_ctx(x, None));
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
+    templates::render(tera, "note.html", &ctx)
+}
+
+/// One tag's page: the notes that carry it.
+fn tag_page(
+    common: &Common,
+    tera: &tera::Tera,
+    slug: &str,
+    name: &str,
+    idx: &[usize],
+    path: &str,
+) -> Result<String> {
+    let mut ctx = common.context(
+        "../",
+        PageCtx {
+            title: format!("Tag: {name} · {}", common.settings.book.title),
+            description: format!("Notes tagged {name}"),
+            canonical: common.canonical(path),
+            path: path.to_string(),
+            kind: "tag",
+        },
+    );
+    ctx.insert(
+        "tag",
+        &TagCtx {
+            name: name.to_string(),
+            slug: slug.to_string(),
+        },
+    );
+    let list: Vec<NoteCtx> = idx
+        .iter()
+        .map(|&i| common.note_ctx(&common.book.notes[i], None))
+        .collect();
+    ctx.insert("notes", &list);
+    templates::render(tera, "tag.html", &ctx)
 }
 
 /// The path part of a URL (`https://x.io/handbook/` -> `/handbook/`).

@@ -295,6 +295,13 @@ fn terminal_width() -> usize {
         .saturating_sub(1)
 }
 
+/// `   (peak 412 MiB)` after a stage time in verbose output, or nothing where unknown.
+pub fn peak_note(peak_mib: Option<f64>) -> String {
+    peak_mib
+        .map(|m| format!("   (peak {m:.0} MiB)"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,7 +88,7 @@ impl Builder {
                         plural(n_changed),
                     );
                     if self.log.verbose {
-                        for (stage, ms) in &new.stats.timings {
+                        for (stage, ms, _) in &new.stats.timings {
                             eprintln!("  {stage:<8} {ms:>8.1} ms");
                         }
                     }

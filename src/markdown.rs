@@ -19,7 +19,7 @@ const NOTE_LINK: char = '\u{E002}';
 const END: char = '\u{E001}';
 
 /// A heading of a note, for its table of contents and the search index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -14,7 +14,7 @@ pub const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
 const RESERVED_SLUGS: [&str; 6] = ["index", "404", "tags", "search-index", "nav", "sitemap"];
 
 /// Front matter as written in a note.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,
@@ -56,7 +56,7 @@ pub struct Note {
     /// Path relative to the book root with `/` separators (`notes/02-x/07-load-balancers.md`).
     pub rel_path: String,
     pub meta: FrontMatter,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
 }
@@ -491,7 +491,7 @@ pub fn parse_note(
         slug,
         rel_path: rel.to_string(),
         meta,
-        body,
+        body: body.into(),
         body_line: close_line + 1,
     })
 }
@@ -613,7 +613,9 @@ mod cache_tests {
         );
         let mut cache = FileCache::default();
         assert_eq!(
-            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            load_cached(&settings, &mut cache).unwrap().notes[0]
+                .body
+                .as_ref(),
             "one\n"
         );
         assert_eq!(cache.files.len(), 1);
@@ -621,11 +623,15 @@ mod cache_tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&note, format!("{fm}two\n")).unwrap();
         assert_eq!(
-            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            load_cached(&settings, &mut cache).unwrap().notes[0]
+                .body
+                .as_ref(),
             "two\n"
         );
         assert_eq!(
-            load_cached(&settings, &mut cache).unwrap().notes[0].body,
+            load_cached(&settings, &mut cache).unwrap().notes[0]
+                .body
+                .as_ref(),
             "two\n"
         );
     }

@@ -44,8 +44,8 @@ pub fn docs_fragment(position: usize, r: &RenderedNote) -> String {
 }
 
 /// `search-index.js`: `window.HANDBOOK_SEARCH = {"notes": [...], "docs": [...]}`, from each
-/// note's `docs_fragment`.
-pub fn index_js(book: &Book, docs: &[impl AsRef<str>]) -> String {
+/// note's `docs_fragment`, written into `out` (cleared first; its capacity is reused).
+pub fn index_js(book: &Book, docs: &[impl AsRef<str>], mut out: String) -> String {
     let notes: Vec<NoteEntry> = book
         .notes
         .iter()
@@ -63,7 +63,8 @@ pub fn index_js(book: &Book, docs: &[impl AsRef<str>]) -> String {
         .collect();
     let notes = serde_json::to_string(&notes).unwrap_or_else(|_| "[]".into());
     let len: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
-    let mut out = String::with_capacity(notes.len() + len + 64);
+    out.clear();
+    out.reserve(notes.len() + len + 64);
     out.push_str("window.HANDBOOK_SEARCH={\"notes\":");
     out.push_str(&notes);
     out.push_str(",\"docs\":[");

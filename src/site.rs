@@ -68,6 +68,31 @@ pub struct ComposeCache {
     html: HashMap<String, NoteHtml>,
     /// The all-notes page with a placeholder per note body, and the key it was made under.
     skeleton: Option<(u64, Vec<Piece>)>,
+    /// The all-notes page and the search index of the last two builds, whose memory is reused.
+    index_page: Recycle,
+    search_index: Recycle,
+}
+
+/// The output of the last two builds for one big file: the older one's memory is reused for
+/// the next build once nothing serves it any more. At 5,000 notes the all-notes page is ~50 MB;
+/// faulting in that many fresh pages on every rebuild costs more than copying into warm ones.
+#[derive(Default)]
+struct Recycle([Option<Bytes>; 2]);
+
+impl Recycle {
+    /// An empty buffer, with the capacity of the build before last when it is free.
+    fn take(&mut self) -> Vec<u8> {
+        let mut v = self.0[0]
+            .take()
+            .and_then(|b| Arc::try_unwrap(b).ok())
+            .unwrap_or_default();
+        v.clear();
+        v
+    }
+
+    fn keep(&mut self, b: &Bytes) {
+        self.0 = [self.0[1].take(), Some(b.clone())];
+    }
 }
 
 /// A note's all-notes view and search-index fragment, kept with the rendering they came from.
@@ -370,6 +395,21 @@ impl Common<'_> {
         }
     }
 
+    /// A hash of everything `note_ctx(n, None)` shows (the note as listed, without its body).
+    fn summary_key(&self, n: &Note) -> u64 {
+        let r = &self.rendered[n.index];
+        let section = &self.book.sections[n.section];
+        hash_of(&(
+            n.number(),
+            &n.slug,
+            &n.meta,
+            description(n, r),
+            &section.title,
+            &section.slug,
+            &r.toc,
+        ))
+    }
+
     fn section_summaries(&self, with_notes: bool) -> Vec<SectionCtx<'_>> {
         self.book
             .sections
@@ -558,8 +598,8 @@ pub fn compose_cached(
     let summaries: Vec<u64> = book
         .notes
         .par_iter()
-        .map(|n| serde_json::to_string(&common.note_ctx(n, None)).map(|j| hash_of(&j)))
-        .collect::<Result<_, _>>()?;
+        .map(|n| common.summary_key(n))
+        .collect();
     // Each note's all-notes view and search fragment, reused while its rendering is the same.
     // A rendering's `source_hash` covers everything its HTML comes from.
     let html: Vec<NoteHtml> = book
@@ -632,6 +672,8 @@ pub fn compose_cached(
         }
     }
     let skeleton_key = hash_of(&(global, &summaries));
+    let spare = cache.index_page.take();
+    let search_spare = String::from_utf8(cache.search_index.take()).unwrap_or_default();
     let old_skeleton = match cache.skeleton.take() {
         Some((k, pieces)) if k == skeleton_key => Some(pieces),
         _ => None,
@@ -639,7 +681,7 @@ pub fn compose_cached(
 
     // The big, independent parts in parallel: the all-notes page, the note pages, the tag pages
     // and the search index.
-    let all_notes = || -> Result<(Option<Vec<Piece>>, String)> {
+    let all_notes = || -> Result<(Option<Vec<Piece>>, Vec<u8>)> {
         // Composed once with a placeholder per note body, then spliced, so a body edit only
         // re-splices.
         let pieces = match old_skeleton {
@@ -650,8 +692,8 @@ pub fn compose_cached(
             ),
         };
         let index = match &pieces {
-            Some(pieces) => splice(pieces, &html),
-            None => all_notes_page(&common, &tera, |i| html[i].all_notes.to_string())?,
+            Some(pieces) => splice(pieces, &html, spare),
+            None => all_notes_page(&common, &tera, |i| html[i].all_notes.to_string())?.into_bytes(),
         };
         Ok((pieces, index))
     };
@@ -675,15 +717,22 @@ pub fn compose_cached(
             })
             .collect()
     };
-    let search_index =
-        || search::index_js(book, &html.iter().map(|h| &h.search).collect::<Vec<_>>());
+    let search_index = || {
+        search::index_js(
+            book,
+            &html.iter().map(|h| &h.search).collect::<Vec<_>>(),
+            search_spare,
+        )
+    };
     let (all, (notes_done, (tags_done, search_js))) = rayon::join(all_notes, || {
         rayon::join(note_pages, || rayon::join(tag_pages, search_index))
     });
     let (pieces, index) = all?;
     cache.skeleton = pieces.map(|p| (skeleton_key, p));
     stats.all_notes_bytes = index.len();
-    files.insert("index.html".into(), index.into_bytes().into());
+    let index: Bytes = index.into();
+    cache.index_page.keep(&index);
+    files.insert("index.html".into(), index);
     for (path, key, bytes) in notes_done?.into_iter().chain(tags_done?) {
         pages_now.insert(path, (key, bytes));
     }
@@ -691,7 +740,9 @@ pub fn compose_cached(
         files.insert(path.clone(), bytes.clone());
     }
     stats.search_index_bytes = search_js.len();
-    files.insert("search-index.js".into(), search_js.into_bytes().into());
+    let search_js: Bytes = search_js.into_bytes().into();
+    cache.search_index.keep(&search_js);
+    files.insert("search-index.js".into(), search_js);
     cache.html = book
         .notes
         .iter()
@@ -754,22 +805,50 @@ pub fn compose_cached(
     Ok(files)
 }
 
-/// The all-notes page from its skeleton and each note's all-notes view.
-fn splice(pieces: &[Piece], html: &[NoteHtml]) -> String {
-    let len = pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Text(t) => t.len(),
-            Piece::Note(i) => html[*i].all_notes.len(),
-        })
-        .sum();
-    let mut out = String::with_capacity(len);
-    for p in pieces {
+/// The all-notes page from its skeleton and each note's all-notes view, copied in parallel
+/// (at 5,000 notes the page is ~50 MB: one thread copying it, and faulting its fresh pages in,
+/// is a sizeable part of a rebuild).
+fn splice(pieces: &[Piece], html: &[NoteHtml], mut warm: Vec<u8>) -> Vec<u8> {
+    fn part<'a>(p: &'a Piece, html: &'a [NoteHtml]) -> &'a [u8] {
         match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Note(i) => out.push_str(&html[*i].all_notes),
+            Piece::Text(t) => t.as_bytes(),
+            Piece::Note(i) => html[*i].all_notes.as_bytes(),
         }
     }
+    let len: usize = pieces.iter().map(|p| part(p, html).len()).sum();
+    if warm.capacity() > 0 {
+        warm.reserve(len);
+        for p in pieces {
+            warm.extend_from_slice(part(p, html));
+        }
+        return warm;
+    }
+    let mut out = vec![0u8; len];
+    // Groups of consecutive pieces of about equal size, each copied into its own slice of `out`.
+    let groups = rayon::current_num_threads() * 4;
+    let target = len / groups + 1;
+    let mut jobs: Vec<(&[Piece], &mut [u8])> = Vec::new();
+    let (mut rest_pieces, mut rest_out) = (pieces, out.as_mut_slice());
+    while !rest_pieces.is_empty() {
+        let (mut n, mut bytes) = (0, 0);
+        while n < rest_pieces.len() && (bytes < target || n == 0) {
+            bytes += part(&rest_pieces[n], html).len();
+            n += 1;
+        }
+        let (ps, more) = rest_pieces.split_at(n);
+        let (dst, tail) = rest_out.split_at_mut(bytes);
+        jobs.push((ps, dst));
+        rest_pieces = more;
+        rest_out = tail;
+    }
+    jobs.into_par_iter().for_each(|(ps, dst)| {
+        let mut at = 0;
+        for p in ps {
+            let b = part(p, html);
+            dst[at..at + b.len()].copy_from_slice(b);
+            at += b.len();
+        }
+    });
     out
 }
 

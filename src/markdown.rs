@@ -86,6 +86,12 @@ pub enum View {
 /// Fill in placeholders for one view of the note `own_slug`.
 pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
+    materialize_into(&mut out, html, own_slug, view);
+    out
+}
+
+/// `materialize`, appending to `out`.
+pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View) {
     let mut rest = html;
     while let Some(pos) = next_marker(rest) {
         out.push_str(&rest[..pos]);
@@ -95,7 +101,7 @@ pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
         let inner = &after[..end];
         rest = after.get(end + END.len_utf8()..).unwrap_or("");
         if kind == ID {
-            push_id(&mut out, own_slug, inner, view);
+            push_id(out, own_slug, inner, view);
         } else {
             let (slug, frag) = match inner.split_once('#') {
                 Some((s, f)) => (s, Some(f)),
@@ -115,7 +121,7 @@ pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
                 View::AllNotes => {
                     out.push('#');
                     match frag {
-                        Some(f) => push_id(&mut out, slug, f, view),
+                        Some(f) => push_id(out, slug, f, view),
                         None => out.push_str(slug),
                     }
                 }
@@ -123,7 +129,6 @@ pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// Byte offset of the next `ID` or `NOTE_LINK` marker (both encode as EE 80 8x in UTF-8),

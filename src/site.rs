@@ -52,6 +52,10 @@ impl Cache {
     pub fn single_build() -> Cache {
         Cache {
             single: true,
+            compose: ComposeCache {
+                single: true,
+                ..ComposeCache::default()
+            },
             ..Cache::default()
         }
     }
@@ -71,6 +75,9 @@ pub struct ComposeCache {
     /// The all-notes page and the search index of the last two builds, whose memory is reused.
     index_page: Recycle,
     search_index: Recycle,
+    /// Nothing is kept for a next build: each note's all-notes view and search fragment are
+    /// written straight into their files instead of being kept per note (less memory).
+    single: bool,
 }
 
 /// The output of the last two builds for one big file: the older one's memory is reused for
@@ -160,7 +167,10 @@ pub fn build_with_progress(
     };
     let files = compose_cached(settings, &book, &rendered, &mut stats, &mut cache.compose)?;
     if cache.single {
-        cache.compose = ComposeCache::default();
+        cache.compose = ComposeCache {
+            single: true,
+            ..ComposeCache::default()
+        };
         cache.notes.clear();
     }
     timings.push(("compose", ms(t), peak_mib()));
@@ -609,6 +619,12 @@ pub fn compose_cached(
             let r = &rendered[n.index];
             match cache.html.get(&n.rel_path) {
                 Some(m) if Arc::ptr_eq(&m.rendered, r) && m.position == n.index => m.clone(),
+                _ if cache.single => NoteHtml {
+                    rendered: r.clone(),
+                    position: n.index,
+                    all_notes: Arc::from(""),
+                    search: Arc::from(""),
+                },
                 _ => NoteHtml {
                     rendered: r.clone(),
                     position: n.index,
@@ -672,6 +688,7 @@ pub fn compose_cached(
         }
     }
     let skeleton_key = hash_of(&(global, &summaries));
+    let single = cache.single;
     let spare = cache.index_page.take();
     let search_spare = String::from_utf8(cache.search_index.take()).unwrap_or_default();
     let old_skeleton = match cache.skeleton.take() {
@@ -692,8 +709,12 @@ pub fn compose_cached(
             ),
         };
         let index = match &pieces {
+            Some(pieces) if single => splice_fresh(pieces, book, rendered).into_bytes(),
             Some(pieces) => splice(pieces, &html, spare),
-            None => all_notes_page(&common, &tera, |i| html[i].all_notes.to_string())?.into_bytes(),
+            None => all_notes_page(&common, &tera, |i| {
+                materialize(&rendered[i].html, &book.notes[i].slug, View::AllNotes)
+            })?
+            .into_bytes(),
         };
         Ok((pieces, index))
     };
@@ -718,11 +739,17 @@ pub fn compose_cached(
             .collect()
     };
     let search_index = || {
-        search::index_js(
-            book,
-            &html.iter().map(|h| &h.search).collect::<Vec<_>>(),
-            search_spare,
-        )
+        if single {
+            let docs: Vec<String> = book
+                .notes
+                .par_iter()
+                .map(|n| search::docs_fragment(n.index, &rendered[n.index]))
+                .collect();
+            search::index_js(book, &docs, search_spare)
+        } else {
+            let docs: Vec<&Arc<str>> = html.iter().map(|h| &h.search).collect();
+            search::index_js(book, &docs, search_spare)
+        }
     };
     let (all, (notes_done, (tags_done, search_js))) = rayon::join(all_notes, || {
         rayon::join(note_pages, || rayon::join(tag_pages, search_index))
@@ -849,6 +876,32 @@ fn splice(pieces: &[Piece], html: &[NoteHtml], mut warm: Vec<u8>) -> Vec<u8> {
             at += b.len();
         }
     });
+    out
+}
+
+/// The all-notes page from its skeleton, each note's view made as it is copied in (a one-shot
+/// build: no per-note copy is kept).
+fn splice_fresh(pieces: &[Piece], book: &Book, rendered: &[Arc<RenderedNote>]) -> String {
+    let bodies: usize = rendered.iter().map(|r| r.html.len()).sum();
+    let text: usize = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.len(),
+            Piece::Note(_) => 0,
+        })
+        .sum();
+    let mut out = String::with_capacity(text + bodies + bodies / 8);
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Note(i) => markdown::materialize_into(
+                &mut out,
+                &rendered[*i].html,
+                &book.notes[*i].slug,
+                View::AllNotes,
+            ),
+        }
+    }
     out
 }
 

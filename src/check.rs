@@ -6,6 +6,7 @@
 //! reports what the source pass could not see: template links, raw HTML, ids repeated on a page.
 //! A crawl finding inside a note's body is traced back to the note's source line.
 
+mod fasthash;
 mod html;
 
 use crate::check_external::ExternalRef;
@@ -19,9 +20,11 @@ use crate::notes::{Book, slugify};
 use crate::output::Files;
 use crate::{Log, Outcome};
 use anyhow::Result;
+use fasthash::{FastMap, FastSet};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -128,17 +131,19 @@ pub struct Crawl<'a> {
     files: &'a Files,
     pages: Vec<Page<'a>>,
     /// Index into `pages` by site path.
-    page_index: HashMap<&'a str, usize>,
+    page_index: FastMap<&'a str, usize>,
+    /// Every site path, for the many lookups of the crawl.
+    file_set: FastSet<&'a str>,
     /// Ids each note defines (headings, footnotes), by note index.
     note_ids: Vec<HashSet<&'a str>>,
 }
 
 struct Page<'a> {
     path: &'a str,
-    html: std::borrow::Cow<'a, str>,
-    scan: html::Scan,
+    html: Cow<'a, str>,
+    scan: html::Scan<'a>,
     /// Ids and `<a name>`s: the fragments this page can be linked to.
-    targets: HashSet<String>,
+    targets: FastSet<Cow<'a, str>>,
     /// Byte ranges of note bodies on this page.
     regions: Vec<Region>,
 }
@@ -174,23 +179,39 @@ impl<'a> Crawl<'a> {
             .par_iter()
             .filter(|(p, _)| p.ends_with(".html"))
             .map(|(path, bytes)| {
-                let html = String::from_utf8_lossy(bytes);
-                let scan = html::scan(&html);
-                let targets = scan.ids.iter().map(|d| d.id.clone()).collect();
-                let mut regions = Vec::new();
-                if path == "index.html" {
-                    let mut from = 0;
-                    for n in &book.notes {
-                        let body = materialize(&rendered[n.index].html, &n.slug, View::AllNotes);
-                        if let Some(r) = find_region(&html, &body, from, n.index, View::AllNotes) {
-                            from = r.end;
-                            regions.push(r);
+                // Our pages are UTF-8; a book's own static page might not be.
+                let html: Cow<'a, str> = match std::str::from_utf8(bytes) {
+                    Ok(s) => Cow::Borrowed(s),
+                    Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+                };
+                let regions = || {
+                    let mut regions = Vec::new();
+                    if path == "index.html" {
+                        let mut from = 0;
+                        for n in &book.notes {
+                            let body =
+                                materialize(&rendered[n.index].html, &n.slug, View::AllNotes);
+                            if let Some(r) =
+                                find_region(&html, &body, from, n.index, View::AllNotes)
+                            {
+                                from = r.end;
+                                regions.push(r);
+                            }
                         }
+                    } else if let Some(&i) = path.strip_suffix(".html").and_then(|s| by_slug.get(s))
+                    {
+                        let body =
+                            materialize(&rendered[i].html, &book.notes[i].slug, View::NotePage);
+                        regions.extend(find_region(&html, &body, 0, i, View::NotePage));
                     }
-                } else if let Some(&i) = path.strip_suffix(".html").and_then(|s| by_slug.get(s)) {
-                    let body = materialize(&rendered[i].html, &book.notes[i].slug, View::NotePage);
-                    regions.extend(find_region(&html, &body, 0, i, View::NotePage));
-                }
+                    regions
+                };
+                let (scan, regions) = match &html {
+                    // The all-notes page is scanned in parallel pieces while its notes are found.
+                    Cow::Borrowed(s) => rayon::join(|| html::scan_parallel(s), regions),
+                    Cow::Owned(s) => (html::scan(s).into_owned(), regions()),
+                };
+                let targets = scan.ids.iter().map(|d| d.id.clone()).collect();
                 Page {
                     path: path.as_str(),
                     html,
@@ -212,6 +233,7 @@ impl<'a> Crawl<'a> {
             files,
             pages,
             page_index,
+            file_set: files.keys().map(String::as_str).collect(),
             note_ids,
         }
     }
@@ -229,7 +251,8 @@ impl<'a> Crawl<'a> {
             rendered,
             files,
             pages: Vec::new(),
-            page_index: HashMap::new(),
+            page_index: FastMap::default(),
+            file_set: FastSet::default(),
             note_ids: rendered
                 .iter()
                 .map(|r| r.ids.iter().map(String::as_str).collect())
@@ -240,58 +263,67 @@ impl<'a> Crawl<'a> {
     /// Source links first, then what only the built pages show.
     pub fn internal(&self) -> Vec<Problem> {
         let (mut out, flagged) = self.source_links();
-        let mut found = Vec::new();
-        for (pi, page) in self.pages.iter().enumerate() {
-            for u in &page.scan.urls {
-                if let Some((reason, suggestion)) = self.check_url(page, &u.url) {
-                    found.push(Found {
-                        page: pi,
-                        offset: u.offset,
-                        kind: if u.element == "img" { "image" } else { "link" },
-                        text: if u.text.is_empty() {
-                            format!("<{}>", u.element)
-                        } else {
-                            u.text.clone()
-                        },
-                        target: u.url.clone(),
-                        reason,
-                        suggestion,
-                    });
-                }
-            }
-            let mut first: HashMap<&str, usize> = HashMap::new();
-            for d in page.scan.ids.iter().filter(|d| d.is_id) {
-                if let Some(&prev) = first.get(d.id.as_str()) {
-                    let other = match page
-                        .regions
-                        .iter()
-                        .find(|r| r.start <= prev && prev < r.end)
-                    {
-                        Some(r) => format!("note {}", self.book.notes[r.note].rel_path),
-                        None => "the page template".to_string(),
-                    };
-                    found.push(Found {
-                        page: pi,
-                        offset: d.offset,
-                        kind: "id",
-                        text: String::new(),
-                        target: d.id.clone(),
-                        reason: format!(
-                            "an element earlier on the page (from {other}) has the same id, so links to it go there; give this one another id with {{#...}}"
-                        ),
-                        suggestion: None,
-                    });
-                } else {
-                    first.insert(&d.id, d.offset);
-                }
-            }
-        }
+        let found: Vec<Found> = self
+            .pages
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(pi, page)| self.page_findings(pi, page))
+            .collect();
         out.extend(self.attribute(found, &flagged));
         out.sort_by(|a, b| {
             (&a.file, a.line, a.col, &a.target).cmp(&(&b.file, b.line, b.col, &b.target))
         });
         out.dedup();
         out
+    }
+
+    /// Broken links and repeated ids of one built page, in page order.
+    fn page_findings(&self, pi: usize, page: &Page) -> Vec<Found> {
+        let mut found = Vec::new();
+        for u in &page.scan.urls {
+            if let Some((reason, suggestion)) = self.check_url(page, &u.url) {
+                found.push(Found {
+                    page: pi,
+                    offset: u.offset,
+                    kind: if u.element == "img" { "image" } else { "link" },
+                    text: if u.text.is_empty() {
+                        format!("<{}>", u.element)
+                    } else {
+                        u.text.to_string()
+                    },
+                    target: u.url.to_string(),
+                    reason,
+                    suggestion,
+                });
+            }
+        }
+        let mut first: FastMap<&str, usize> = FastMap::default();
+        for d in page.scan.ids.iter().filter(|d| d.is_id) {
+            if let Some(&prev) = first.get(d.id.as_ref()) {
+                let other = match page
+                    .regions
+                    .iter()
+                    .find(|r| r.start <= prev && prev < r.end)
+                {
+                    Some(r) => format!("note {}", self.book.notes[r.note].rel_path),
+                    None => "the page template".to_string(),
+                };
+                found.push(Found {
+                    page: pi,
+                    offset: d.offset,
+                    kind: "id",
+                    text: String::new(),
+                    target: d.id.to_string(),
+                    reason: format!(
+                        "an element earlier on the page (from {other}) has the same id, so links to it go there; give this one another id with {{#...}}"
+                    ),
+                    suggestion: None,
+                });
+            } else {
+                first.insert(&d.id, d.offset);
+            }
+        }
+        found
     }
 
     /// Check the links the renderer recorded. Returns the problems and which (note, link) pairs they cover.
@@ -419,8 +451,7 @@ impl<'a> Crawl<'a> {
 
     /// Is `url` on `page` broken? Returns the reason and the nearest valid target.
     fn check_url(&self, page: &Page, url: &str) -> Option<(String, Option<String>)> {
-        let lower = url.to_ascii_lowercase();
-        if url.is_empty() || url.starts_with("//") || has_scheme(&lower) {
+        if url.is_empty() || url.starts_with("//") || has_scheme(url) {
             return None;
         }
         if url.starts_with('/') {
@@ -434,31 +465,35 @@ impl<'a> Crawl<'a> {
             None => (url, None),
         };
         let path = path.split('?').next().unwrap_or(path);
-        let target = if path.is_empty() {
-            page.path.to_string()
+        let target: Cow<str> = if path.is_empty() {
+            Cow::Borrowed(page.path)
         } else {
             // A <base> on the 404 page points at the site root.
             let dir = if page.scan.base.is_some() {
-                String::new()
+                ""
             } else {
-                parent_dir(page.path).to_string()
+                parent_dir(page.path)
             };
-            let joined = resolve_relative(&format!("{dir}x"), &percent_decode(path));
+            let joined = join_plain(dir, path).unwrap_or_else(|| {
+                Cow::Owned(resolve_relative(&format!("{dir}x"), &percent_decode(path)))
+            });
             if path.ends_with('/') || joined.is_empty() {
                 if joined.is_empty() {
-                    "index.html".to_string()
+                    Cow::Borrowed("index.html")
                 } else {
-                    format!("{joined}/index.html")
+                    Cow::Owned(format!("{joined}/index.html"))
                 }
-            } else if !self.files.contains_key(&joined)
-                && self.files.contains_key(&format!("{joined}/index.html"))
+            } else if !self.file_set.contains(joined.as_ref())
+                && self
+                    .file_set
+                    .contains(format!("{joined}/index.html").as_str())
             {
-                format!("{joined}/index.html")
+                Cow::Owned(format!("{joined}/index.html"))
             } else {
                 joined
             }
         };
-        if !self.files.contains_key(&target) {
+        if !self.file_set.contains(target.as_ref()) {
             let hint = nearest_file(&target, self.files.keys()).map(|s| {
                 let up = "../".repeat(parent_dir(page.path).matches('/').count());
                 format!("{up}{s}")
@@ -466,12 +501,16 @@ impl<'a> Crawl<'a> {
             return Some((format!("the site has no {target}"), hint));
         }
         let frag = frag.filter(|f| !f.is_empty())?;
-        let tp = &self.pages[*self.page_index.get(target.as_str())?];
-        let decoded = percent_decode(frag);
-        if tp.targets.contains(frag) || tp.targets.contains(&decoded) {
+        let tp = &self.pages[*self.page_index.get(target.as_ref())?];
+        if tp.targets.contains(frag) {
             return None;
         }
-        let hint = nearest(&decoded, tp.targets.iter().map(String::as_str)).map(|s| {
+        let decoded = percent_decode(frag);
+        if decoded != frag && tp.targets.contains(decoded.as_str()) {
+            return None;
+        }
+        // Candidates in page order, so that of equally near ids the first on the page is named.
+        let hint = nearest(&decoded, tp.scan.ids.iter().map(|d| d.id.as_ref())).map(|s| {
             if path.is_empty() {
                 format!("#{s}")
             } else {
@@ -536,7 +575,10 @@ impl<'a> Crawl<'a> {
                 let raw_anchor = (f.kind != "id" && p.line == 0 && r.view == View::AllNotes)
                     .then(|| p.target.strip_prefix('#').map(percent_decode))
                     .flatten()
-                    .filter(|frag| page.targets.contains(&format!("{}--{frag}", note.slug)));
+                    .filter(|frag| {
+                        page.targets
+                            .contains(format!("{}--{frag}", note.slug).as_str())
+                    });
                 if f.kind == "id"
                     && r.view == View::AllNotes
                     && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
@@ -559,7 +601,7 @@ impl<'a> Crawl<'a> {
                                         .ids
                                         .iter()
                                         .find(|x| x.offset == f.offset)
-                                        .map(|x| x.id.as_str())
+                                        .map(|x| x.id.as_ref())
                                         .unwrap_or("")
                         })
                         .count();
@@ -637,7 +679,7 @@ impl<'a> Crawl<'a> {
                 let lower = u.url.to_ascii_lowercase();
                 let web = lower.starts_with("http://") || lower.starts_with("https://");
                 // Only what a reader follows: canonical and feed links name the site itself.
-                if !web || !matches!(u.element.as_str(), "a" | "img") {
+                if !web || !matches!(u.element.as_ref(), "a" | "img") {
                     continue;
                 }
                 if page
@@ -654,11 +696,11 @@ impl<'a> Crawl<'a> {
                         (format!("{out_dir}/{}", page.path), l, c)
                     });
                 out.push(ExternalRef {
-                    url: u.url.clone(),
+                    url: u.url.to_string(),
                     file,
                     line,
                     col,
-                    text: u.text.clone(),
+                    text: u.text.to_string(),
                 });
             }
         }
@@ -679,6 +721,11 @@ fn nearest_file<'f>(want: &str, files: impl Iterator<Item = &'f String>) -> Opti
 /// Offsets and labels of `[^label]` references that have no definition (Markdown leaves them as text).
 fn undefined_footnotes(body: &str) -> (Vec<(usize, String)>, Vec<String>) {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    // Every reference found below is a `[^` of the body: without one, parsing is wasted (the dev
+    // server runs this for every note on every save).
+    if memchr::memmem::find(body.as_bytes(), b"[^").is_none() {
+        return (Vec::new(), Vec::new());
+    }
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut defined = Vec::new();
     let mut in_code = false;
@@ -734,11 +781,12 @@ fn find_region(html: &str, body: &str, from: usize, note: usize, view: View) -> 
     }
     let head = &body[..cut];
     let is_body = |s: &usize| html.get(*s..*s + body.len()) == Some(body);
-    let start = html[from..]
-        .match_indices(head)
-        .map(|(p, _)| p + from)
+    let finder = memchr::memmem::Finder::new(head);
+    let start = finder
+        .find_iter(&html.as_bytes()[from..])
+        .map(|p| p + from)
         .find(is_body)
-        .or_else(|| html.match_indices(head).map(|(p, _)| p).find(is_body))?;
+        .or_else(|| finder.find_iter(html.as_bytes()).find(is_body))?;
     Some(Region {
         start,
         end: start + body.len(),
@@ -896,10 +944,11 @@ fn locate_in_templates(
     None
 }
 
-fn has_scheme(lower: &str) -> bool {
-    match lower.find(':') {
+/// Does `url` start with a scheme (`mailto:`, `HTTPS:`)?
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
         Some(i) => {
-            let s = &lower[..i];
+            let s = &url[..i];
             !s.is_empty()
                 && s.starts_with(|c: char| c.is_ascii_alphabetic())
                 && s.chars()
@@ -922,6 +971,19 @@ fn relative_from(from: &str, to: &str) -> String {
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     parts.extend(&to_parts[common..]);
     parts.join("/")
+}
+
+/// `dir` + `path` when `path` needs no resolving (no `.`, `..` or empty segment, no `%`): what
+/// `resolve_relative` would return, without allocating for a page at the site root.
+fn join_plain<'p>(dir: &str, path: &'p str) -> Option<Cow<'p, str>> {
+    if path.contains('%') || path.split('/').any(|s| matches!(s, "" | "." | "..")) {
+        return None;
+    }
+    Some(if dir.is_empty() {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(format!("{dir}{path}"))
+    })
 }
 
 fn parent_dir(path: &str) -> &str {

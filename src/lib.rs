@@ -84,11 +84,22 @@ pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
     let t = Instant::now();
     output::check_target(settings)?;
     let progress = term::Progress::new("rendering notes", log);
-    let site = site::build_with_progress(settings, &mut site::Cache::single_build(), &progress)?;
+    // The staging folder is written while the links are checked; it is swapped in only when
+    // the build succeeds (a failed or strict build removes it and leaves the output as it was).
+    let (site, staged) = site::build_with_side(
+        settings,
+        &mut site::Cache::single_build(),
+        &progress,
+        |files| {
+            let t = Instant::now();
+            output::stage(settings, files).map(|s| (s, t.elapsed().as_secs_f64() * 1000.0))
+        },
+    )?;
     progress.finish();
+    let (staged, write_ms) = staged?;
     let tw = Instant::now();
-    output::write_atomically(settings, &site.files)?;
-    let write_ms = tw.elapsed().as_secs_f64() * 1000.0;
+    staged.commit()?;
+    let write_ms = write_ms + tw.elapsed().as_secs_f64() * 1000.0;
     if !log.quiet {
         for w in &site.warnings {
             term::eprint_diagnostic(w);
@@ -98,7 +109,7 @@ pub fn build(settings: &Settings, log: &Log) -> Result<site::Site> {
                 eprintln!("  {stage:<8} {ms:>8.1} ms{}", term::peak_note(*peak));
             }
             eprintln!(
-                "  {:<8} {:>8.1} ms{}",
+                "  {:<8} {:>8.1} ms{}   (alongside the check)",
                 "write",
                 write_ms,
                 term::peak_note(site::peak_mib())

@@ -63,6 +63,20 @@ pub fn check_target(settings: &Settings) -> Result<()> {
 /// Write `files` to a staging folder beside the output and swap it in; the old output is
 /// removed only after the new one is in place.
 pub fn write_atomically(settings: &Settings, files: &Files) -> Result<()> {
+    stage(settings, files)?.commit()
+}
+
+/// A site written to a staging folder beside the output, not yet swapped in. Dropped without
+/// `commit`, the staging folder is removed and the output is left as it was.
+pub struct Staged {
+    staging: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    done: bool,
+}
+
+/// Write `files` to a fresh staging folder beside the output.
+pub fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
     check_target(settings)?;
     let out = &settings.output;
     let parent = out.parent().context("output folder has no parent")?;
@@ -70,16 +84,37 @@ pub fn write_atomically(settings: &Settings, files: &Files) -> Result<()> {
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let name = out.file_name().unwrap_or_default().to_string_lossy();
     let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    let staged = Staged {
+        staging: parent.join(format!(".{name}.staging-{pid}")),
+        out: out.clone(),
+        old: parent.join(format!(".{name}.old-{pid}")),
+        done: false,
+    };
+    if staged.staging.exists() {
+        std::fs::remove_dir_all(&staged.staging)?;
     }
-    let result = write_tree(&staging, files).and_then(|_| swap(&staging, out, &old));
-    if result.is_err() && staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
+    write_tree(&staged.staging, files)?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Swap the staged site in for the output.
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        let result = swap(&self.staging, &self.out, &self.old);
+        if result.is_err() && self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        result
     }
-    result
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done && self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 fn write_tree(dir: &Path, files: &Files) -> Result<()> {

@@ -134,6 +134,18 @@ pub fn build_with_progress(
     cache: &mut Cache,
     progress: &Progress,
 ) -> Result<Site> {
+    build_with_side(settings, cache, progress, |_| ()).map(|(site, ())| site)
+}
+
+/// `build_with_progress`, running `side` on the composed files at the same time as the link
+/// check (`handbook build` writes the staging folder meanwhile). `side` runs before the check's
+/// verdict is known: with `strict`, its work is thrown away when links are broken.
+pub fn build_with_side<T: Send>(
+    settings: &Settings,
+    cache: &mut Cache,
+    progress: &Progress,
+    side: impl FnOnce(&Files) -> T + Send,
+) -> Result<(Site, T)> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let book = if cache.single {
@@ -179,11 +191,16 @@ pub fn build_with_progress(
     let t = Instant::now();
     // `serve` checks what notes link to on every save; the crawl of every built page (template
     // links, repeated ids) is left to `build` and `check`, where its cost does not delay a reload.
-    let problems = if settings.live_reload {
-        check::source_only(settings, &book, &rendered, &files)
-    } else {
-        check::internal(settings, &book, &rendered, &files)
-    };
+    let (side_result, problems) = rayon::join(
+        || side(&files),
+        || {
+            if settings.live_reload {
+                check::source_only(settings, &book, &rendered, &files)
+            } else {
+                check::internal(settings, &book, &rendered, &files)
+            }
+        },
+    );
     let link_problems: Vec<Diagnostic> = problems
         .iter()
         .map(|p| Diagnostic {
@@ -203,13 +220,16 @@ pub fn build_with_progress(
     stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
     stats.bytes = files.values().map(|b| b.len()).sum();
     stats.timings = timings;
-    Ok(Site {
-        files,
-        book,
-        rendered,
-        warnings,
-        stats,
-    })
+    Ok((
+        Site {
+            files,
+            book,
+            rendered,
+            warnings,
+            stats,
+        },
+        side_result,
+    ))
 }
 
 /// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.

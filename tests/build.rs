@@ -321,8 +321,17 @@ fn broken_links_warn_and_fail_with_strict() {
         "{e}"
     );
     assert!(e.contains("did you mean ../01-basics/01-first.md?"), "{e}");
+    let before = b.out("index.html");
     let o = b.run(&["build", "--strict"]);
     assert!(!o.status.success());
+    // The staging folder is written while links are checked; a strict failure discards it.
+    assert_eq!(b.out("index.html"), before, "previous site kept");
+    let leftovers: Vec<_> = std::fs::read_dir(b.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public."))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind");
 }
 
 /// The repository's own book: every relative link and fragment resolves, no id repeats.

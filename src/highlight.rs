@@ -231,6 +231,66 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     }
 }
 
+/// Highlight ahead of rendering every fenced block found in `sources` (Markdown), in parallel,
+/// into the block cache, so that the render finds them done. Blocks are grouped by language:
+/// the first use of a grammar compiles its regexes, and two threads starting on different
+/// grammars compile at the same time instead of one waiting for the other.
+pub fn warm<'a>(sources: impl rayon::iter::ParallelIterator<Item = &'a str>) {
+    use rayon::prelude::*;
+    let mut blocks: Vec<(&'static SyntaxReference, String)> = sources
+        .flat_map_iter(fenced_blocks)
+        .filter_map(|(lang, code)| Some((find_syntax(lang)?, code)))
+        .collect();
+    blocks.sort_by(|a, b| (&a.0.name, &a.1).cmp(&(&b.0.name, &b.1)));
+    blocks.dedup_by(|a, b| a.0.name == b.0.name && a.1 == b.1);
+    blocks.par_iter().for_each(|(syntax, code)| {
+        cached_lines(syntax, code);
+    });
+}
+
+/// The fenced code blocks of a Markdown text, as (language, code), found line by line: fences
+/// at the start of a line or indented (list items); what this misses is highlighted during
+/// the render as usual. Diagrams are left out.
+fn fenced_blocks(src: &str) -> Vec<(&str, String)> {
+    let mut out = Vec::new();
+    let mut lines = src.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let t = &line[indent..];
+        let fence_char = match t.as_bytes().first() {
+            Some(b'`') => '`',
+            Some(b'~') => '~',
+            _ => continue,
+        };
+        let n = t.len() - t.trim_start_matches(fence_char).len();
+        if n < 3 {
+            continue;
+        }
+        let info = t[n..].trim();
+        if fence_char == '`' && info.contains('`') {
+            continue;
+        }
+        let lang = info
+            .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
+            .next()
+            .unwrap_or("");
+        let mut code = String::new();
+        for l in lines.by_ref() {
+            let li = l.len() - l.trim_start_matches(' ').len();
+            let lt = &l[li..];
+            let close = lt.len() - lt.trim_start_matches(fence_char).len();
+            if close >= n && lt[close..].trim().is_empty() {
+                break;
+            }
+            code.push_str(&l[li.min(indent)..]);
+        }
+        if !lang.is_empty() && lang != "diagram" {
+            out.push((lang, code));
+        }
+    }
+    out
+}
+
 fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>> {
     let key = (syntax.name.clone(), code.to_string());
     if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {

@@ -276,6 +276,14 @@ fn render_all(
             h.finish()
         })
         .collect();
+    // Code blocks of the notes about to render are highlighted first, grouped by language.
+    crate::highlight::warm(
+        book.notes
+            .par_iter()
+            .zip(keys.par_iter())
+            .filter(|(n, key)| !matches!(cache.notes.get(&n.rel_path), Some((k, _)) if k == *key))
+            .map(|(n, _)| &*n.body),
+    );
     let results: Vec<(Arc<RenderedNote>, bool)> = book
         .notes
         .par_iter()

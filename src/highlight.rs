@@ -618,4 +618,47 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn fenced_blocks_are_found_as_the_renderer_sees_them() {
+        let md = "Intro\n\n```sql {linenos}\nSELECT 1;\n```\n\n- item\n\n  ```python\n  x = 1\n    y = 2\n  ```\n\n~~~~json\n{\"a\": \"```\"}\n~~~~\n\n```diagram\nstack: A\n```\n\n```\nplain\n```\n";
+        let blocks = fenced_blocks(md);
+        assert_eq!(
+            blocks,
+            vec![
+                ("sql", "SELECT 1;\n".to_string()),
+                ("python", "x = 1\n  y = 2\n".to_string()),
+                ("json", "{\"a\": \"```\"}\n".to_string()),
+            ]
+        );
+        // The same blocks, with the same code, as the Markdown parser gives the renderer.
+        use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+        let (mut parsed, mut cur) = (Vec::new(), None::<(String, String)>);
+        for ev in Parser::new(md) {
+            match ev {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    let lang = info.split([' ', '{']).next().unwrap_or("").to_string();
+                    cur = Some((lang, String::new()));
+                }
+                Event::Text(t) => {
+                    if let Some((_, code)) = &mut cur {
+                        code.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, code) = cur.take().unwrap();
+                    if !lang.is_empty() && lang != "diagram" {
+                        parsed.push((lang, code));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let found: Vec<(String, String)> = blocks
+            .into_iter()
+            .map(|(l, c)| (l.to_string(), c))
+            .collect();
+        assert_eq!(found, parsed);
+    }
+
 }

@@ -660,5 +660,4 @@ mod tests {
             .collect();
         assert_eq!(found, parsed);
     }
-
 }

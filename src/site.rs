@@ -334,14 +334,16 @@ struct NoteCtx<'a> {
     title: &'a str,
     level: &'a str,
     yoe: &'a str,
-    tags: Vec<TagCtx>,
-    description: String,
+    tags: &'a [TagCtx],
+    description: &'a str,
     section: &'a str,
     section_slug: &'a str,
     url: String,
     /// Body HTML for the view being rendered (empty for summaries).
     html: String,
-    toc: &'a [TocEntry],
+    /// The note's headings: on its own page and on the all-notes page, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    toc: Option<&'a [TocEntry]>,
 }
 
 #[derive(Serialize)]
@@ -371,6 +373,9 @@ struct Common<'a> {
     book: &'a Book,
     rendered: &'a [Arc<RenderedNote>],
     version: String,
+    /// Per note, made once: its description and its tags with their slugs.
+    descriptions: Vec<String>,
+    tags: Vec<Vec<TagCtx>>,
 }
 
 impl Common<'_> {
@@ -404,6 +409,11 @@ impl Common<'_> {
     }
 
     fn note_ctx(&self, n: &'_ Note, view: Option<View>) -> NoteCtx<'_> {
+        self.note_ctx_toc(n, view, view.is_some())
+    }
+
+    /// The note for a template; `toc` adds its headings (lists of notes leave them out).
+    fn note_ctx_toc(&self, n: &'_ Note, view: Option<View>, toc: bool) -> NoteCtx<'_> {
         let note = &self.book.notes[n.index];
         let r = &self.rendered[n.index];
         let section = &self.book.sections[note.section];
@@ -413,23 +423,15 @@ impl Common<'_> {
             title: &note.meta.title,
             level: &note.meta.level,
             yoe: &note.meta.yoe,
-            tags: note
-                .meta
-                .tags
-                .iter()
-                .map(|t| TagCtx {
-                    name: t.clone(),
-                    slug: slugify(t),
-                })
-                .collect(),
-            description: description(note, r),
+            tags: &self.tags[n.index],
+            description: &self.descriptions[n.index],
             section: &section.title,
             section_slug: &section.slug,
             url: format!("{}.html", note.slug),
             html: view
                 .map(|v| materialize(&r.html, &note.slug, v))
                 .unwrap_or_default(),
-            toc: &r.toc,
+            toc: toc.then_some(r.toc.as_slice()),
         }
     }
 
@@ -441,7 +443,7 @@ impl Common<'_> {
             n.number(),
             &n.slug,
             &n.meta,
-            description(n, r),
+            &self.descriptions[n.index],
             &section.title,
             &section.slug,
             &r.toc,
@@ -582,7 +584,7 @@ fn all_notes_page(
             .notes
             .iter()
             .map(|&ni| {
-                let mut nc = common.note_ctx(&book.notes[ni], None);
+                let mut nc = common.note_ctx_toc(&book.notes[ni], None, true);
                 nc.html = body(ni);
                 nc
             })
@@ -620,6 +622,25 @@ pub fn compose_cached(
         book,
         rendered,
         version,
+        descriptions: book
+            .notes
+            .par_iter()
+            .map(|n| description(n, &rendered[n.index]))
+            .collect(),
+        tags: book
+            .notes
+            .iter()
+            .map(|n| {
+                n.meta
+                    .tags
+                    .iter()
+                    .map(|t| TagCtx {
+                        name: t.clone(),
+                        slug: slugify(t),
+                    })
+                    .collect()
+            })
+            .collect(),
     };
     let mut files: Files = statics;
     files.insert("highlight.css".into(), theme_css.into_bytes().into());
@@ -942,7 +963,7 @@ fn note_page(common: &Common, tera: &tera::Tera, n: &Note, path: &str) -> Result
         "",
         PageCtx {
             title: format!("{} · {}", n.meta.title, settings.book.title),
-            description: nc.description.clone(),
+            description: nc.description.to_string(),
             canonical: common.canonical(path),
             path: path.to_string(),
             kind: "note",

@@ -303,25 +303,127 @@ fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>
     lines
 }
 
-fn highlight_lines(syntax: &SyntaxReference, code: &str) -> Vec<String> {
+fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> {
     let themes = &*THEMES;
-    let mut parse = ParseState::new(syntax);
-    let mut light = HighlightState::new(&themes.light.highlighter, ScopeStack::new());
-    let mut dark = HighlightState::new(&themes.dark.highlighter, ScopeStack::new());
+    let mut state = LineState {
+        parse: ParseState::new(syntax),
+        light: HighlightState::new(&themes.light.highlighter, ScopeStack::new()),
+        dark: HighlightState::new(&themes.dark.highlighter, ScopeStack::new()),
+    };
     let mut lines = Vec::new();
     for line in LinesWithEndings::from(code) {
-        let Ok(ops) = parse.parse_line(line, &SYNTAXES) else {
+        if let Some(html) = LINE_MEMO.with(|m| m.borrow().replay(syntax, line, &mut state)) {
+            lines.push(html);
+            continue;
+        }
+        let before = state.clone();
+        let Ok(ops) = state.parse.parse_line(line, &SYNTAXES) else {
             // A grammar failure should never lose the code: fall back to plain text.
             return code.lines().map(crate::markdown::escape).collect();
         };
-        let l = HighlightIterator::new(&mut light, &ops, line, &themes.light.highlighter);
-        let d = HighlightIterator::new(&mut dark, &ops, line, &themes.dark.highlighter);
-        lines.push(line_html(
+        let l = HighlightIterator::new(&mut state.light, &ops, line, &themes.light.highlighter);
+        let d = HighlightIterator::new(&mut state.dark, &ops, line, &themes.dark.highlighter);
+        let html = line_html(
             l.zip(d)
                 .map(|((ls, text), (ds, _))| (themes.class(ls, ds), text)),
-        ));
+        );
+        LINE_MEMO.with(|m| {
+            m.borrow_mut()
+                .record(syntax, line, before, html.clone(), state.clone())
+        });
+        lines.push(html);
     }
     lines
+}
+
+/// Where the highlighter is between two lines: the grammar's parse state and both themes'.
+#[derive(Clone, PartialEq)]
+struct LineState {
+    parse: ParseState,
+    light: HighlightState,
+    dark: HighlightState,
+}
+
+/// Lines already highlighted, by text: the same line in the same state always gives the same
+/// HTML and the same next state, so a repeated line (`}`, a blank line, a common header or
+/// import) is not parsed again. One per thread, so threads never wait for each other.
+#[derive(Default)]
+struct LineMemo {
+    lines: HashMap<String, Vec<MemoEntry>>,
+    entries: usize,
+    /// Hashes of lines seen once: a line is kept only when it comes again, so lines that
+    /// never repeat cost a hash, not two parser states.
+    seen: std::collections::HashSet<u64>,
+}
+
+struct MemoEntry {
+    syntax: *const SyntaxReference,
+    before: LineState,
+    html: String,
+    after: LineState,
+}
+
+/// Lines kept per thread before the memo starts over (bounds its memory on huge books).
+const MEMO_LINES: usize = 50_000;
+/// States kept per distinct line text.
+const MEMO_STATES: usize = 4;
+
+impl LineMemo {
+    fn replay(
+        &self,
+        syntax: &'static SyntaxReference,
+        line: &str,
+        state: &mut LineState,
+    ) -> Option<String> {
+        let e = self
+            .lines
+            .get(line)?
+            .iter()
+            .find(|e| std::ptr::eq(e.syntax, syntax) && e.before == *state)?;
+        *state = e.after.clone();
+        Some(e.html.clone())
+    }
+
+    fn record(
+        &mut self,
+        syntax: &'static SyntaxReference,
+        line: &str,
+        before: LineState,
+        html: String,
+        after: LineState,
+    ) {
+        if self.entries >= MEMO_LINES || self.seen.len() >= 8 * MEMO_LINES {
+            *self = LineMemo::default();
+        }
+        let h = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (syntax as *const SyntaxReference as usize, line).hash(&mut h);
+            h.finish()
+        };
+        if self.seen.insert(h) {
+            return;
+        }
+        let slot = self.lines.entry(line.to_string()).or_default();
+        if slot.len() < MEMO_STATES {
+            slot.push(MemoEntry {
+                syntax,
+                before,
+                html,
+                after,
+            });
+            self.entries += 1;
+        }
+    }
+}
+
+/// Drop every thread's line memo (a one-shot build needs the memory more than the memo).
+pub fn forget_lines() {
+    rayon::broadcast(|_| LINE_MEMO.with(|m| *m.borrow_mut() = LineMemo::default()));
+}
+
+thread_local! {
+    static LINE_MEMO: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
 }
 
 /// One line's HTML from its tokens: a span per run of text with the same classes, none for
@@ -659,5 +761,27 @@ mod tests {
             .map(|(l, c)| (l.to_string(), c))
             .collect();
         assert_eq!(found, parsed);
+    }
+
+    #[test]
+    fn a_repeated_line_is_highlighted_by_its_state_not_only_its_text() {
+        let line_html = |html: &str, n: usize| -> String {
+            let code = &html[html.find("<code>").unwrap()..];
+            let l = code.split("<span class=\"line\">").nth(n + 1).unwrap();
+            l[..l.rfind("</span>").unwrap()].to_string()
+        };
+        // The same text five times as code, then five times inside a string: the memo keeps
+        // a line after its second sighting, so later ones replay it.
+        let plain = render_block("python", &"y = 2\n".repeat(5), &FenceOptions::default()).html;
+        let quoted = format!("s = \"\"\"\n{}\"\"\"\n", "y = 2\n".repeat(5));
+        let quoted = render_block("python", &quoted, &FenceOptions::default()).html;
+        let first = line_html(&plain, 0);
+        for n in 1..5 {
+            assert_eq!(line_html(&plain, n), first);
+        }
+        for n in 1..6 {
+            assert_ne!(line_html(&quoted, n), first, "line {n} inside the string");
+            assert_eq!(line_html(&quoted, n), line_html(&quoted, 1));
+        }
     }
 }

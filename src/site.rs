@@ -157,7 +157,10 @@ pub fn build_with_side<T: Send>(
 
     let t = Instant::now();
     progress.set_total(book.notes.len());
-    let (rendered, rerendered) = render_all(&book, cache, progress);
+    let (mut rendered, rerendered) = render_all(&book, cache, progress);
+    if cache.single {
+        crate::highlight::forget_lines();
+    }
     timings.push(("render", ms(t), peak_mib()));
 
     let diags: Vec<Diagnostic> = rendered
@@ -184,6 +187,12 @@ pub fn build_with_side<T: Send>(
             ..ComposeCache::default()
         };
         cache.notes.clear();
+        // Search text is in search-index.js now; nothing after compose reads it.
+        for r in &mut rendered {
+            if let Some(r) = Arc::get_mut(r) {
+                r.chunks = Vec::new();
+            }
+        }
     }
     timings.push(("compose", ms(t), peak_mib()));
 

@@ -50,7 +50,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     strict: a.strict,
                 },
             )?;
-            build(&settings, &log)?;
+            let site = build(&settings, &log)?;
+            // The process ends right after: freeing thousands of pages one by one would only
+            // delay the exit (~80 ms at 5,000 notes); the OS takes the memory back at once.
+            std::mem::forget(site);
             Ok(Outcome::Ok)
         }
         Command::Check(a) => check::run(&settings_for(&a.book)?, &a, &log),

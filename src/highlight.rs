@@ -316,7 +316,11 @@ fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> 
             lines.push(html);
             continue;
         }
-        let before = state.clone();
+        // A line seen for the first time is only counted: its states are cloned and kept from
+        // its second sighting on.
+        let before = LINE_MEMO
+            .with(|m| m.borrow_mut().seen_again(syntax, line))
+            .then(|| state.clone());
         let Ok(ops) = state.parse.parse_line(line, &SYNTAXES) else {
             // A grammar failure should never lose the code: fall back to plain text.
             return code.lines().map(crate::markdown::escape).collect();
@@ -327,10 +331,12 @@ fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> 
             l.zip(d)
                 .map(|((ls, text), (ds, _))| (themes.class(ls, ds), text)),
         );
-        LINE_MEMO.with(|m| {
-            m.borrow_mut()
-                .record(syntax, line, before, html.clone(), state.clone())
-        });
+        if let Some(before) = before {
+            LINE_MEMO.with(|m| {
+                m.borrow_mut()
+                    .record(syntax, line, before, html.clone(), state.clone())
+            });
+        }
         lines.push(html);
     }
     lines
@@ -384,14 +390,8 @@ impl LineMemo {
         Some(e.html.clone())
     }
 
-    fn record(
-        &mut self,
-        syntax: &'static SyntaxReference,
-        line: &str,
-        before: LineState,
-        html: String,
-        after: LineState,
-    ) {
+    /// Count a sighting of `line`; true when it was seen before (then it is worth keeping).
+    fn seen_again(&mut self, syntax: &'static SyntaxReference, line: &str) -> bool {
         if self.entries >= MEMO_LINES || self.seen.len() >= 8 * MEMO_LINES {
             *self = LineMemo::default();
         }
@@ -401,9 +401,17 @@ impl LineMemo {
             (syntax as *const SyntaxReference as usize, line).hash(&mut h);
             h.finish()
         };
-        if self.seen.insert(h) {
-            return;
-        }
+        !self.seen.insert(h)
+    }
+
+    fn record(
+        &mut self,
+        syntax: &'static SyntaxReference,
+        line: &str,
+        before: LineState,
+        html: String,
+        after: LineState,
+    ) {
         let slot = self.lines.entry(line.to_string()).or_default();
         if slot.len() < MEMO_STATES {
             slot.push(MemoEntry {

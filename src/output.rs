@@ -93,7 +93,9 @@ pub fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
     if staged.staging.exists() {
         std::fs::remove_dir_all(&staged.staging)?;
     }
-    write_tree(&staged.staging, files)?;
+    // Files the previous build wrote with the same bytes are linked, not written again.
+    let previous = out.join(MARKER).is_file().then_some(out.as_path());
+    write_tree(&staged.staging, files, previous)?;
     Ok(staged)
 }
 
@@ -117,7 +119,11 @@ impl Drop for Staged {
     }
 }
 
-fn write_tree(dir: &Path, files: &Files) -> Result<()> {
+/// Write `files` under `dir`. A file that `previous` (the output being replaced) holds with the
+/// same bytes is hard-linked from there instead: it keeps its modification time (so deploy
+/// tools and HTTP caches see only the pages that changed), and the file system neither
+/// allocates an inode for it nor frees the old one.
+fn write_tree(dir: &Path, files: &Files, previous: Option<&Path>) -> Result<()> {
     use rayon::prelude::*;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
@@ -130,16 +136,48 @@ fn write_tree(dir: &Path, files: &Files) -> Result<()> {
     }
     // Folders first, then the files in parallel: thousands of small writes overlap their
     // system-call time.
-    files.par_iter().try_for_each(|(rel, bytes)| {
+    let place = |rel: &str, bytes: &[u8]| {
         let path = dir.join(rel);
-        std::fs::write(&path, bytes.as_slice())
-            .with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    std::fs::write(
-        dir.join(MARKER),
+        if let Some(prev) = previous.map(|p| p.join(rel))
+            && same_file_bytes(&prev, bytes)
+            && std::fs::hard_link(&prev, &path).is_ok()
+        {
+            return Ok(());
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    };
+    files
+        .par_iter()
+        .try_for_each(|(rel, bytes)| place(rel, bytes))?;
+    place(
+        MARKER,
         b"written by handbook; the folder is replaced on each build\n",
-    )?;
-    Ok(())
+    )
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; bytes.len().min(1 << 16)];
+    let mut at = 0;
+    while at < bytes.len() {
+        let want = (bytes.len() - at).min(buf.len());
+        if f.read_exact(&mut buf[..want]).is_err() || buf[..want] != bytes[at..at + want] {
+            return false;
+        }
+        at += want;
+    }
+    // Nothing after the expected end (the file could have grown since the metadata was read).
+    matches!(f.read(&mut [0u8; 1]), Ok(0))
 }
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {

@@ -280,6 +280,39 @@ fn a_failed_build_keeps_the_previous_site() {
 }
 
 #[test]
+fn a_rebuild_links_unchanged_pages_and_rewrites_changed_or_tampered_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let b = two_section_book();
+    b.build_ok();
+    let meta = |rel: &str| std::fs::metadata(b.path("public").join(rel)).unwrap();
+    let (first, second) = (meta("first.html"), meta("second.html"));
+    // A page edited by hand in the output is not trusted: it is written again.
+    std::fs::write(b.path("public").join("404.html"), "edited by hand").unwrap();
+    let text = std::fs::read_to_string(b.path("notes/01-basics/01-first.md")).unwrap();
+    b.write(
+        "notes/01-basics/01-first.md",
+        &text.replace("## Overview", "## Overview\n\nA new line."),
+    );
+    b.build_ok();
+    assert_eq!(
+        meta("second.html").ino(),
+        second.ino(),
+        "an unchanged page keeps its file (and its modification time)"
+    );
+    assert_eq!(meta("second.html").mtime_nsec(), second.mtime_nsec());
+    assert_ne!(
+        meta("first.html").ino(),
+        first.ino(),
+        "a changed page is new"
+    );
+    assert!(b.out("first.html").contains("A new line."));
+    assert!(
+        b.out("404.html").contains("<html"),
+        "the hand edit was replaced"
+    );
+}
+
+#[test]
 fn refuses_dangerous_output_folders() {
     let b = two_section_book();
     for (out, msg) in [

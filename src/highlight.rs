@@ -2,11 +2,10 @@
 
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock, Mutex};
-use syntect::highlighting::{
-    Color, FontStyle, HighlightIterator, HighlightState, Highlighter, Style, Theme,
-};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// The grammars (two-face's bundle: syntect's defaults plus TOML, protobuf, GraphQL, HTTP...).
@@ -231,6 +230,12 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     }
 }
 
+/// Load the grammars and themes now (they are otherwise loaded on first use).
+pub fn preload() {
+    LazyLock::force(&SYNTAXES);
+    LazyLock::force(&THEMES);
+}
+
 /// Highlight ahead of rendering every fenced block found in `sources` (Markdown), in parallel,
 /// into the block cache, so that the render finds them done. Blocks are grouped by language:
 /// the first use of a grammar compiles its regexes, and two threads starting on different
@@ -304,11 +309,9 @@ fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>
 }
 
 fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> {
-    let themes = &*THEMES;
     let mut state = LineState {
         parse: ParseState::new(syntax),
-        light: HighlightState::new(&themes.light.highlighter, ScopeStack::new()),
-        dark: HighlightState::new(&themes.dark.highlighter, ScopeStack::new()),
+        stack: ScopeStack::new(),
     };
     let mut lines = Vec::new();
     for line in LinesWithEndings::from(code) {
@@ -321,16 +324,15 @@ fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> 
         let before = LINE_MEMO
             .with(|m| m.borrow_mut().seen_again(syntax, line))
             .then(|| state.clone());
-        let Ok(ops) = state.parse.parse_line(line, &SYNTAXES) else {
+        let Some(html) = state
+            .parse
+            .parse_line(line, &SYNTAXES)
+            .ok()
+            .and_then(|ops| line_html(line, &ops, &mut state.stack))
+        else {
             // A grammar failure should never lose the code: fall back to plain text.
             return code.lines().map(crate::markdown::escape).collect();
         };
-        let l = HighlightIterator::new(&mut state.light, &ops, line, &themes.light.highlighter);
-        let d = HighlightIterator::new(&mut state.dark, &ops, line, &themes.dark.highlighter);
-        let html = line_html(
-            l.zip(d)
-                .map(|((ls, text), (ds, _))| (themes.class(ls, ds), text)),
-        );
         if let Some(before) = before {
             LINE_MEMO.with(|m| {
                 m.borrow_mut()
@@ -342,12 +344,11 @@ fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> 
     lines
 }
 
-/// Where the highlighter is between two lines: the grammar's parse state and both themes'.
+/// Where the highlighter is between two lines: the grammar's parse state and the scopes open.
 #[derive(Clone, PartialEq)]
 struct LineState {
     parse: ParseState,
-    light: HighlightState,
-    dark: HighlightState,
+    stack: ScopeStack,
 }
 
 /// Lines already highlighted, by text: the same line in the same state always gives the same
@@ -434,17 +435,37 @@ thread_local! {
     static LINE_MEMO: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
 }
 
-/// One line's HTML from its tokens: a span per run of text with the same classes, none for
-/// text in the default colours.
-fn line_html<'t>(tokens: impl Iterator<Item = (Option<String>, &'t str)>) -> String {
-    let mut out = String::new();
-    let mut run: Option<(Option<String>, String)> = None;
-    let flush = |out: &mut String, run: (Option<String>, String)| {
-        let text = crate::markdown::escape(run.1.trim_end_matches(['\n', '\r']));
-        if text.is_empty() {
+/// One line's HTML from the grammar's scope changes: a span per run of text with the same
+/// classes, none for text in the default colours. `stack` holds the scopes open before the
+/// line and is left with those open after it; `None` if the grammar gave an impossible change.
+fn line_html(line: &str, ops: &[(usize, ScopeStackOp)], stack: &mut ScopeStack) -> Option<String> {
+    // Runs of text with the same classes, as (classes, start, end) in `line`.
+    let mut runs: Vec<(Option<Rc<str>>, usize, usize)> = Vec::new();
+    let mut push = |class: Option<Rc<str>>, start: usize, end: usize| {
+        if start == end {
             return;
         }
-        match run.0 {
+        match runs.last_mut() {
+            Some(last) if last.0 == class => last.2 = end,
+            _ => runs.push((class, start, end)),
+        }
+    };
+    let mut at = 0;
+    let mut class = classes_for(stack);
+    for (pos, op) in ops {
+        push(class, at, *pos);
+        at = *pos;
+        stack.apply(op).ok()?;
+        class = classes_for(stack);
+    }
+    push(class, at, line.len());
+    let mut out = String::with_capacity(line.len() * 2);
+    for (class, start, end) in runs {
+        let text = crate::markdown::escape(line[start..end].trim_end_matches(['\n', '\r']));
+        if text.is_empty() {
+            continue;
+        }
+        match class {
             Some(class) => {
                 out.push_str("<span class=\"");
                 out.push_str(&class);
@@ -454,21 +475,36 @@ fn line_html<'t>(tokens: impl Iterator<Item = (Option<String>, &'t str)>) -> Str
             }
             None => out.push_str(&text),
         }
-    };
-    for (class, text) in tokens {
-        match &mut run {
-            Some((c, t)) if *c == class => t.push_str(text),
-            _ => {
-                if let Some(r) = run.replace((class, text.to_string())) {
-                    flush(&mut out, r);
-                }
-            }
+    }
+    Some(out)
+}
+
+/// The classes for text under `stack`, computed once per distinct stack and thread.
+fn classes_for(stack: &ScopeStack) -> Option<Rc<str>> {
+    thread_local! {
+        static CLASSES: std::cell::RefCell<HashMap<Vec<Scope>, Option<Rc<str>>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    CLASSES.with(|c| {
+        if let Some(hit) = c.borrow().get(stack.as_slice()) {
+            return hit.clone();
         }
-    }
-    if let Some(r) = run {
-        flush(&mut out, r);
-    }
-    out
+        let themes = &*THEMES;
+        let style = |p: &Palette| {
+            if stack.is_empty() {
+                // What syntect's own iterator gives text outside every scope.
+                Style::default()
+            } else {
+                p.highlighter.style_for_stack(stack.as_slice())
+            }
+        };
+        let class: Option<Rc<str>> = themes
+            .class(style(&themes.light), style(&themes.dark))
+            .map(Rc::from);
+        c.borrow_mut()
+            .insert(stack.as_slice().to_vec(), class.clone());
+        class
+    })
 }
 
 /// A theme, its highlighter, and its palette: every colour its rules can give, in a fixed order,

@@ -148,16 +148,30 @@ pub fn build_with_side<T: Send>(
 ) -> Result<(Site, T)> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let book = if cache.single {
-        notes::load(settings)?
-    } else {
-        notes::load_cached(settings, &mut cache.files)?
-    };
+    let single = cache.single;
+    let files_cache = &mut cache.files;
+    // The grammars load while the notes are read.
+    let (book, ()) = rayon::join(
+        || {
+            if single {
+                notes::load(settings)
+            } else {
+                notes::load_cached(settings, files_cache)
+            }
+        },
+        crate::highlight::preload,
+    );
+    let book = book?;
     timings.push(("load", ms(t), peak_mib()));
 
     let t = Instant::now();
     progress.set_total(book.notes.len());
-    let (mut rendered, rerendered) = render_all(&book, cache, progress);
+    // The templates and static files are read (and the templates parsed) by whichever thread
+    // has nothing else to do while notes render.
+    let ((mut rendered, rerendered), theme) = rayon::join(
+        || render_all(&book, cache, progress),
+        || Theme::load(settings),
+    );
     if cache.single {
         crate::highlight::forget_lines();
     }
@@ -180,7 +194,14 @@ pub fn build_with_side<T: Send>(
         rerendered,
         ..Default::default()
     };
-    let files = compose_cached(settings, &book, &rendered, &mut stats, &mut cache.compose)?;
+    let files = compose_cached(
+        settings,
+        &book,
+        &rendered,
+        theme?,
+        &mut stats,
+        &mut cache.compose,
+    )?;
     if cache.single {
         cache.compose = ComposeCache {
             single: true,
@@ -513,9 +534,27 @@ pub fn compose(
         settings,
         book,
         rendered,
+        Theme::load(settings)?,
         stats,
         &mut ComposeCache::default(),
     )
+}
+
+/// What pages are composed with besides the notes: templates, static files, code colours.
+pub struct Theme {
+    tera: tera::Tera,
+    statics: Files,
+    highlight_css: String,
+}
+
+impl Theme {
+    pub fn load(settings: &Settings) -> Result<Theme> {
+        Ok(Theme {
+            tera: templates::load(&settings.root)?,
+            statics: static_files(settings)?,
+            highlight_css: crate::highlight::stylesheet(),
+        })
+    }
 }
 
 fn hash_of(v: &impl Hash) -> u64 {
@@ -611,12 +650,15 @@ pub fn compose_cached(
     settings: &Settings,
     book: &Book,
     rendered: &[Arc<RenderedNote>],
+    theme: Theme,
     stats: &mut Stats,
     cache: &mut ComposeCache,
 ) -> Result<Files> {
-    let tera = templates::load(&settings.root)?;
-    let theme_css = crate::highlight::stylesheet();
-    let statics = static_files(settings)?;
+    let Theme {
+        tera,
+        statics,
+        highlight_css: theme_css,
+    } = theme;
     let version = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for (k, v) in &statics {

@@ -406,10 +406,19 @@ struct Common<'a> {
     /// Per note, made once: its description and its tags with their slugs.
     descriptions: Vec<String>,
     tags: Vec<Vec<TagCtx>>,
+    /// What every page's context holds, made once and copied per page.
+    shared: tera::Context,
 }
 
 impl Common<'_> {
     fn context(&self, root: &str, page: PageCtx) -> tera::Context {
+        let mut ctx = self.shared.clone();
+        ctx.insert("root", root);
+        ctx.insert("page", &page);
+        ctx
+    }
+
+    fn shared_context(&self) -> tera::Context {
         let b = &self.settings.book;
         let mut ctx = tera::Context::new();
         ctx.insert(
@@ -423,9 +432,7 @@ impl Common<'_> {
                 note_count: self.book.notes.len(),
             },
         );
-        ctx.insert("root", root);
         ctx.insert("site_url", &self.settings.site_url);
-        ctx.insert("page", &page);
         ctx.insert("version", &self.version);
         ctx.insert("live_reload", &self.settings.live_reload);
         ctx.insert("sections", &self.section_summaries(false));
@@ -668,7 +675,7 @@ pub fn compose_cached(
         theme_css.hash(&mut h);
         format!("{:x}", h.finish() & 0xffff_ffff)
     };
-    let common = Common {
+    let mut common = Common {
         settings,
         book,
         rendered,
@@ -692,7 +699,9 @@ pub fn compose_cached(
                     .collect()
             })
             .collect(),
+        shared: tera::Context::new(),
     };
+    common.shared = common.shared_context();
     let mut files: Files = statics;
     files.insert("highlight.css".into(), theme_css.into_bytes().into());
 

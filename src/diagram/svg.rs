@@ -13,13 +13,21 @@ pub fn num(v: f64) -> String {
     if !v.is_finite() {
         return "0".to_string();
     }
-    let r = (v * 10.0).round() / 10.0;
-    if r == 0.0 {
-        "0".to_string()
-    } else if r.fract() == 0.0 {
-        format!("{r:.0}")
+    // In whole tenths, formatted as integers: float formatting with a precision is slow, and
+    // a diagram writes thousands of coordinates.
+    let tenths = (v * 10.0).round();
+    if tenths == 0.0 {
+        return "0".to_string();
+    }
+    if tenths.abs() >= 1e15 {
+        return format!("{:.1}", tenths / 10.0);
+    }
+    let t = tenths as i64;
+    let (sign, abs) = if t < 0 { ("-", -t) } else { ("", t) };
+    if abs % 10 == 0 {
+        format!("{sign}{}", abs / 10)
     } else {
-        format!("{r:.1}")
+        format!("{sign}{}.{}", abs / 10, abs % 10)
     }
 }
 
@@ -410,6 +418,22 @@ mod tests {
         assert_eq!(num(-0.01), "0");
         assert_eq!(num(f64::NAN), "0");
         assert_eq!(num(12.345), "12.3");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(-3.04), "-3");
+        assert_eq!(num(0.96), "1");
+        // The same text as formatting the rounded value with one decimal.
+        for i in -20_000..20_000 {
+            let v = f64::from(i) * 0.0137;
+            let r = (v * 10.0).round() / 10.0;
+            let want = if r == 0.0 {
+                "0".to_string()
+            } else if r.fract() == 0.0 {
+                format!("{r:.0}")
+            } else {
+                format!("{r:.1}")
+            };
+            assert_eq!(num(v), want, "{v}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    handbook::tune_allocator();
     let cli = handbook::cli::Cli::parse();
     match handbook::run(cli) {
         Ok(handbook::Outcome::Ok) => ExitCode::SUCCESS,

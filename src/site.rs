@@ -924,10 +924,13 @@ pub fn compose_cached(
     );
 
     files.insert("nav.js".into(), nav_js(book).into_bytes().into());
-    files.insert(
-        "sitemap.xml".into(),
-        sitemap(settings, book, &by_tag).into_bytes().into(),
-    );
+    // A sitemap lists absolute URLs; without the site's address there is nothing valid to write.
+    if let Some(base) = &settings.site_url {
+        files.insert(
+            "sitemap.xml".into(),
+            sitemap(base, book, &by_tag).into_bytes().into(),
+        );
+    }
     files.insert("robots.txt".into(), robots(settings).into_bytes().into());
     files.insert(".nojekyll".into(), Default::default());
     if let Some(c) = &settings.build.cname {
@@ -1202,19 +1205,14 @@ fn nav_js(book: &Book) -> String {
     )
 }
 
-fn sitemap(
-    settings: &Settings,
-    book: &Book,
-    tags: &BTreeMap<String, (String, Vec<usize>)>,
-) -> String {
-    let base = settings.site_url.clone().unwrap_or_default();
+fn sitemap(base: &str, book: &Book, tags: &BTreeMap<String, (String, Vec<usize>)>) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut push = |p: &str| {
         s.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
-            markdown::escape(&base),
+            markdown::escape(base),
             p
         ));
     };

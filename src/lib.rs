@@ -41,9 +41,8 @@ pub fn tune_allocator() {
     // SAFETY: mallopt only changes allocator parameters; called first thing in main, before
     // any thread exists.
     unsafe {
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 32 << 20);
         libc::mallopt(libc::M_TOP_PAD, 32 << 20);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
     }
 }
 

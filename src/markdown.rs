@@ -17,6 +17,10 @@ const ID: char = '\u{E000}';
 /// Starts a link-to-note placeholder: `slug#fragment` up to `END`.
 const NOTE_LINK: char = '\u{E002}';
 const END: char = '\u{E001}';
+/// Stands for a heading's level digit (`<h` LEVEL `2` END): a note's `##` is an h2 on its own
+/// page, under the page's h1 title, and an h4 on the all-notes page, under the section's h2 and
+/// the note title's h3.
+const LEVEL: char = '\u{E003}';
 
 /// A heading of a note, for its table of contents and the search index.
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -102,6 +106,13 @@ pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View
         rest = after.get(end + END.len_utf8()..).unwrap_or("");
         if kind == ID {
             push_id(out, own_slug, inner, view);
+        } else if kind == LEVEL {
+            let level: u8 = inner.parse().unwrap_or(2);
+            let shown = match view {
+                View::NotePage => level,
+                View::AllNotes => (level + 2).min(6),
+            };
+            out.push(char::from(b'0' + shown));
         } else {
             let (slug, frag) = match inner.split_once('#') {
                 Some((s, f)) => (s, Some(f)),
@@ -131,14 +142,14 @@ pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View
     out.push_str(rest);
 }
 
-/// Byte offset of the next `ID` or `NOTE_LINK` marker (both encode as EE 80 8x in UTF-8),
+/// Byte offset of the next `ID`, `NOTE_LINK` or `LEVEL` marker (all encode as EE 80 8x in UTF-8),
 /// found with a vectorised byte search: bodies are long and markers are few.
 fn next_marker(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut from = 0;
     while let Some(p) = memchr::memchr(0xEE, &b[from..]) {
         let at = from + p;
-        if s[at..].starts_with([ID, NOTE_LINK]) {
+        if s[at..].starts_with([ID, NOTE_LINK, LEVEL]) {
             return Some(at);
         }
         from = at + 1;
@@ -451,7 +462,7 @@ impl<'a> Renderer<'a> {
         pulldown_cmark::html::push_html(&mut inner_html, inner.iter().map(|(e, _)| e.clone()));
         Event::Html(
             format!(
-                "<h{lvl} id=\"{ID}{id}{END}\">{inner_html}<a class=\"anchor\" href=\"#{ID}{id}{END}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
+                "<h{LEVEL}{lvl}{END} id=\"{ID}{id}{END}\">{inner_html}<a class=\"anchor\" href=\"#{ID}{id}{END}\" aria-label=\"Link to this section: {}\">#</a></h{LEVEL}{lvl}{END}>\n",
                 escape(&text)
             )
             .into(),

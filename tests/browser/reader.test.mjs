@@ -171,9 +171,10 @@ async function bodyTerm(page) {
     for (const n of notes) for (const w of new Set(words(n.querySelector(".note-body").textContent))) df[w] = (df[w] || 0) + 1;
     const note = document.getElementById(slug);
     const title = note.querySelector(".note-title").textContent.toLowerCase();
-    for (const h of note.querySelectorAll(".note-body h2[id], .note-body h3[id]")) {
+    // On the all-notes page a note's ## and ### are h4 and h5 (under the part's h2 and the note's h3).
+    for (const h of note.querySelectorAll(".note-body h4[id], .note-body h5[id]")) {
       let el = h.nextElementSibling;
-      while (el && !/^H[23]$/.test(el.tagName)) {
+      while (el && !/^H[45]$/.test(el.tagName)) {
         if (el.tagName === "P") {
           const w = words(el.textContent).find((w) => df[w] === 1 && !title.includes(w) && !h.textContent.toLowerCase().includes(w));
           if (w) return { word: w, heading: h.id, headingText: h.textContent.replace(/#$/, "").trim() };

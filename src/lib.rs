@@ -32,10 +32,9 @@ pub enum Outcome {
     Problems,
 }
 
-/// Run one command.
 /// Tell glibc's allocator to keep freed memory instead of handing it back to the system at
-/// once: a build frees and reallocates its pages many times over, and each page handed back
-/// costs a page fault and zeroing when it is taken again (~6 % of a book build).
+/// once: a build frees and reallocates its buffers many times over, and each page handed back
+/// costs a page fault and zeroing when it is taken again (~5 % of a book build's CPU).
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator parameters; called first thing in main, before
@@ -46,6 +45,7 @@ pub fn tune_allocator() {
     }
 }
 
+/// Run one command.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let log = Log {
         quiet: cli.quiet,

@@ -54,8 +54,14 @@ fn all_notes_page_namespaces_heading_and_footnote_ids() {
     // One outline per page: on a note page its `##` is an h2 under the h1 title; on the
     // all-notes page it is an h4, under the part's h2 and the note title's h3.
     assert!(first.contains("<h2 id=\"overview\">") && first.contains("<h1"));
-    assert!(index.contains("<h4 id=\"first--overview\">"), "note heading on the all-notes page");
-    assert!(index.contains("<h3 class=\"note-title\">") && index.contains("<h2 class=\"section-title\""));
+    assert!(
+        index.contains("<h4 id=\"first--overview\">"),
+        "note heading on the all-notes page"
+    );
+    assert!(
+        index.contains("<h3 class=\"note-title\">")
+            && index.contains("<h2 class=\"section-title\"")
+    );
     assert!(!index.contains("<h2 id=\"first--"));
 }
 

@@ -286,12 +286,7 @@ fn a_failed_build_keeps_the_previous_site() {
     b.write("notes/01-basics/01-first.md", "broken");
     assert!(!b.run(&["build"]).status.success());
     assert_eq!(b.out("index.html"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(b.root())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
-        .collect();
-    assert!(leftovers.is_empty(), "staging folder left behind");
+    b.assert_no_staging_left();
 }
 
 #[test]
@@ -374,12 +369,7 @@ fn broken_links_warn_and_fail_with_strict() {
     assert!(!o.status.success());
     // The staging folder is written while links are checked; a strict failure discards it.
     assert_eq!(b.out("index.html"), before, "previous site kept");
-    let leftovers: Vec<_> = std::fs::read_dir(b.root())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public."))
-        .collect();
-    assert!(leftovers.is_empty(), "staging folder left behind");
+    b.assert_no_staging_left();
 }
 
 /// The repository's own book: every relative link and fragment resolves, no id repeats.

@@ -67,6 +67,18 @@ impl TestBook {
     }
 
     /// A file of the built site.
+    /// No staging or set-aside copy of the output is left beside it (`.public.staging-*`,
+    /// `.public.old-*`).
+    pub fn assert_no_staging_left(&self) {
+        let leftovers: Vec<_> = std::fs::read_dir(self.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("staging") || n.starts_with(".public."))
+            .collect();
+        assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    }
+
     pub fn out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path("public").join(rel))
             .unwrap_or_else(|e| panic!("public/{rel}: {e}"))

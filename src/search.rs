@@ -45,37 +45,93 @@ pub fn docs_fragment(position: usize, r: &RenderedNote) -> String {
 
 /// `search-index.js`: `window.HANDBOOK_SEARCH = {"notes": [...], "docs": [...]}`, from each
 /// note's `docs_fragment`, written into `out` (cleared first; its capacity is reused).
-pub fn index_js(book: &Book, docs: &[impl AsRef<str>], mut out: String) -> String {
-    let notes: Vec<NoteEntry> = book
-        .notes
-        .iter()
-        .map(|n| {
-            (
-                n.slug.as_str(),
-                n.number(),
-                n.meta.title.as_str(),
-                n.meta.level.as_str(),
-                n.meta.yoe.as_str(),
-                n.meta.tags.as_slice(),
-                book.sections[n.section].title.as_str(),
-            )
-        })
-        .collect();
-    let notes = serde_json::to_string(&notes).unwrap_or_else(|_| "[]".into());
+pub fn index_js(book: &Book, docs: &[impl AsRef<str>], out: String) -> String {
     let len: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
-    out.clear();
-    out.reserve(notes.len() + len + 64);
-    out.push_str("window.HANDBOOK_SEARCH={\"notes\":");
-    out.push_str(&notes);
-    out.push_str(",\"docs\":[");
-    let mut first = true;
-    for d in docs.iter().map(AsRef::as_ref).filter(|d| !d.is_empty()) {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(d);
+    let mut w = IndexWriter::new(book, out, len);
+    for d in docs {
+        w.push(d.as_ref());
     }
-    out.push_str("]};\n");
-    out
+    w.finish()
+}
+
+/// Writes `search-index.js` one note fragment at a time, so a cold build need not hold every
+/// fragment and the whole file at once (18 MB each at 5,000 notes).
+pub struct IndexWriter {
+    out: String,
+    first: bool,
+}
+
+impl IndexWriter {
+    /// Start the file in `out` (cleared first; its capacity is reused), reserving `docs_len`
+    /// more bytes for the fragments when known.
+    pub fn new(book: &Book, mut out: String, docs_len: usize) -> IndexWriter {
+        let notes: Vec<NoteEntry> = book
+            .notes
+            .iter()
+            .map(|n| {
+                (
+                    n.slug.as_str(),
+                    n.number(),
+                    n.meta.title.as_str(),
+                    n.meta.level.as_str(),
+                    n.meta.yoe.as_str(),
+                    n.meta.tags.as_slice(),
+                    book.sections[n.section].title.as_str(),
+                )
+            })
+            .collect();
+        let notes = serde_json::to_string(&notes).unwrap_or_else(|_| "[]".into());
+        out.clear();
+        out.reserve(notes.len() + docs_len + 64);
+        out.push_str("window.HANDBOOK_SEARCH={\"notes\":");
+        out.push_str(&notes);
+        out.push_str(",\"docs\":[");
+        IndexWriter { out, first: true }
+    }
+
+    /// Append one note's `docs_fragment` (an empty one adds nothing).
+    pub fn push(&mut self, fragment: &str) {
+        if fragment.is_empty() {
+            return;
+        }
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        self.out.push_str(fragment);
+    }
+
+    pub fn finish(mut self) -> String {
+        self.out.push_str("]};\n");
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writing_fragments_one_by_one_gives_the_same_file_as_all_at_once() {
+        let book = Book {
+            sections: Vec::new(),
+            notes: Vec::new(),
+        };
+        let docs = [
+            "[0,\"\",\"\",\"a\"]",
+            "",
+            "[2,\"h\",\"H\",\"b\"]",
+            "[3,\"\",\"\",\"c\"]",
+        ];
+        let whole = index_js(&book, &docs, String::from("old contents"));
+        let mut w = IndexWriter::new(&book, String::new(), 0);
+        for d in docs {
+            w.push(d);
+        }
+        assert_eq!(w.finish(), whole);
+        assert_eq!(
+            whole,
+            "window.HANDBOOK_SEARCH={\"notes\":[],\"docs\":[[0,\"\",\"\",\"a\"],[2,\"h\",\"H\",\"b\"],[3,\"\",\"\",\"c\"]]};\n"
+        );
+    }
 }

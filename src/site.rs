@@ -849,12 +849,18 @@ pub fn compose_cached(
     };
     let search_index = || {
         if single {
-            let docs: Vec<String> = book
-                .notes
-                .par_iter()
-                .map(|n| search::docs_fragment(n.index, &rendered[n.index]))
-                .collect();
-            search::index_js(book, &docs, search_spare)
+            // Fragments made in parallel a batch at a time and appended: never all at once.
+            let mut w = search::IndexWriter::new(book, search_spare, 0);
+            for batch in book.notes.chunks(256) {
+                let docs: Vec<String> = batch
+                    .par_iter()
+                    .map(|n| search::docs_fragment(n.index, &rendered[n.index]))
+                    .collect();
+                docs.iter().for_each(|d| w.push(d));
+            }
+            let mut js = w.finish();
+            js.shrink_to_fit();
+            js
         } else {
             let docs: Vec<&Arc<str>> = html.iter().map(|h| &h.search).collect();
             search::index_js(book, &docs, search_spare)

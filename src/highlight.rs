@@ -426,9 +426,12 @@ impl LineMemo {
     }
 }
 
-/// Drop every thread's line memo (a one-shot build needs the memory more than the memo).
+/// Drop every thread's line memo (a one-shot build needs the memory more than the memo): the
+/// pool's threads' and the caller's, which may be outside the pool.
 pub fn forget_lines() {
-    rayon::broadcast(|_| LINE_MEMO.with(|m| *m.borrow_mut() = LineMemo::default()));
+    let forget = || LINE_MEMO.with(|m| *m.borrow_mut() = LineMemo::default());
+    forget();
+    rayon::broadcast(|_| forget());
 }
 
 thread_local! {

@@ -73,6 +73,7 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
         path
     };
     let path = crate::config::normalize(&path);
+    check_target(&path, &settings)?;
     write_file(&path, b.html.as_bytes())?;
 
     if !log.quiet {
@@ -119,6 +120,37 @@ pub fn target_path(output: Option<&Path>, settings: &Settings) -> PathBuf {
         Some(p) => p.to_path_buf(),
         None => settings.root.join(name),
     }
+}
+
+/// The export replaces only what could be an earlier export: never a file of the book's
+/// sources, nor an existing file that is not an HTML document.
+fn check_target(path: &Path, settings: &Settings) -> Result<()> {
+    if let Some(folder) = crate::output::source_folder(&settings.root, path) {
+        anyhow::bail!(
+            "{} is inside the book's {folder}/ folder, which the build reads; write the export elsewhere, like the book's folder",
+            path.display()
+        );
+    }
+    if std::fs::symlink_metadata(path).is_ok() && !is_html_document(path) {
+        anyhow::bail!(
+            "{} exists and is not an HTML document; export replaces only an earlier export, so choose another name",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Whether the file starts like an HTML page (`<!DOCTYPE html` or `<html`, any case).
+fn is_html_document(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&head[..n])
+        .trim_start()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
 fn file_slug(title: &str) -> String {

@@ -17,6 +17,19 @@ pub type Files = BTreeMap<String, Bytes>;
 /// One file's bytes, shared between builds.
 pub type Bytes = Arc<Vec<u8>>;
 
+/// Folders of the book that the build reads (and version control's): an output folder may not
+/// be one of them or lie inside one.
+const BOOK_SOURCES: &[&str] = &["notes", "templates", "static", ".git"];
+
+/// The folder of `BOOK_SOURCES` that `path` (absolute, normalized) is or lies in, if any.
+pub fn source_folder(root: &Path, path: &Path) -> Option<String> {
+    let first = path.strip_prefix(root).ok()?.components().next()?;
+    let first = first.as_os_str().to_string_lossy();
+    BOOK_SOURCES
+        .contains(&first.as_ref())
+        .then(|| first.into_owned())
+}
+
 /// Refuse output folders where replacing them could delete something that is not ours.
 pub fn check_target(settings: &Settings) -> Result<()> {
     let out = &settings.output;
@@ -33,11 +46,29 @@ pub fn check_target(settings: &Settings) -> Result<()> {
             out.display()
         );
     }
-    if out.join("notes").is_dir() && !out.join(MARKER).exists() {
+    // What the build reads from, and version control: never replaced, not even with --force.
+    if let Some(first) = source_folder(root, out) {
         bail!(
-            "output folder {} holds a notes/ folder; refusing to replace what looks like a book",
+            "output folder {} is inside the book's {first}/ folder, which the build reads; choose a folder of its own, like `public`",
             out.display()
         );
+    }
+    if !out.join(MARKER).exists() {
+        for (inside, what) in [
+            (
+                "notes",
+                "a notes/ folder; refusing to replace what looks like a book",
+            ),
+            (
+                "book.toml",
+                "a book.toml; refusing to replace what looks like a book",
+            ),
+            (".git", "a .git folder; refusing to replace a repository"),
+        ] {
+            if out.join(inside).exists() {
+                bail!("output folder {} holds {what}", out.display());
+            }
+        }
     }
     if !out.starts_with(root) && !settings.force {
         bail!(

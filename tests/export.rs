@@ -222,6 +222,34 @@ fn export_into_the_output_folder_is_allowed_with_a_note() {
 }
 
 #[test]
+fn export_never_replaces_a_source_or_a_file_that_is_not_html() {
+    let b = common::two_section_book();
+    let note = "notes/01-basics/01-first.md";
+    let before = std::fs::read(b.path(note)).unwrap();
+    for (target, msg) in [
+        (note, "inside the book's notes/ folder"),
+        ("notes/book.html", "inside the book's notes/ folder"),
+        ("book.toml", "is not an HTML document"),
+    ] {
+        let o = b.run(&["export", "-o", target]);
+        assert_eq!(o.status.code(), Some(2), "{target}");
+        assert!(stderr(&o).contains(msg), "{target}: {}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(b.path(note)).unwrap(), before);
+    assert!(!b.path("notes/book.html").exists());
+    assert!(
+        std::fs::read_to_string(b.path("book.toml"))
+            .unwrap()
+            .contains("[book]")
+    );
+    // A new file of any name is written, and an earlier export replaced.
+    for _ in 0..2 {
+        let o = b.run(&["export", "-o", "book.txt"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+#[test]
 fn large_image_gets_a_warning_naming_it_and_the_limit() {
     let b = book_with_assets();
     b.write(

@@ -674,6 +674,15 @@ impl<'a> Crawl<'a> {
         let templates = template_sources(self.settings);
         let out_dir = display_path(&self.settings.root, &self.settings.output);
         let mut seen = HashSet::new();
+        // Edit links (`[book] edit-url`) differ only in the note's path: the first one tells
+        // whether the repository and branch exist, the rest would only cost requests.
+        let edit_prefix = self
+            .settings
+            .book
+            .edit_url
+            .as_deref()
+            .and_then(|t| t.split("{path}").next());
+        let mut edit_seen = false;
         for page in &self.pages {
             for u in &page.scan.urls {
                 let lower = u.url.to_ascii_lowercase();
@@ -690,11 +699,19 @@ impl<'a> Crawl<'a> {
                 {
                     continue;
                 }
-                let (file, line, col) = locate_in_templates(&templates, "link", &u.url)
-                    .unwrap_or_else(|| {
-                        let (l, c) = line_col(&page.html, u.offset);
-                        (format!("{out_dir}/{}", page.path), l, c)
-                    });
+                let edit = edit_prefix.is_some_and(|p| u.url.starts_with(p));
+                if edit && std::mem::replace(&mut edit_seen, true) {
+                    continue;
+                }
+                let (file, line, col) = if edit {
+                    locate_in_book_toml(self.settings, "edit-url")
+                } else {
+                    locate_in_templates(&templates, "link", &u.url)
+                }
+                .unwrap_or_else(|| {
+                    let (l, c) = line_col(&page.html, u.offset);
+                    (format!("{out_dir}/{}", page.path), l, c)
+                });
                 out.push(ExternalRef {
                     url: u.url.to_string(),
                     file,
@@ -706,6 +723,17 @@ impl<'a> Crawl<'a> {
         }
         out
     }
+}
+
+/// Where `key` is set in book.toml: ("book.toml", line, column).
+fn locate_in_book_toml(settings: &Settings, key: &str) -> Option<(String, usize, usize)> {
+    let text = std::fs::read_to_string(settings.root.join("book.toml")).ok()?;
+    text.lines().enumerate().find_map(|(i, l)| {
+        let t = l.trim_start();
+        let rest = t.strip_prefix(key)?.trim_start();
+        rest.starts_with('=')
+            .then(|| ("book.toml".to_string(), i + 1, l.len() - t.len() + 1))
+    })
 }
 
 /// The site file nearest to `want` with the same extension (a typo, not a different kind of file).

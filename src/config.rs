@@ -31,6 +31,34 @@ pub struct BookSection {
     /// Link to the book's source repository, shown in the header.
     #[serde(default)]
     pub repository: Option<String>,
+    /// Where a note is edited: a URL with `{path}` standing for the note's path from the book's
+    /// folder, e.g. `https://github.com/you/book/edit/main/{path}`. Linked from every note.
+    #[serde(default, deserialize_with = "edit_url_template")]
+    pub edit_url: Option<String>,
+}
+
+/// `edit-url` must be a web address with a `{path}` to fill in; an empty one is none.
+fn edit_url_template<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    let s = String::deserialize(d)?;
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let lower = t.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(D::Error::custom(
+            "edit-url must be an http(s) address, like \"https://github.com/you/book/edit/main/{path}\"",
+        ));
+    }
+    if !t.contains("{path}") {
+        return Err(D::Error::custom(
+            "edit-url needs {path} where each note's path goes, like \"https://github.com/you/book/edit/main/{path}\"",
+        ));
+    }
+    Ok(Some(t.to_string()))
 }
 
 impl Default for BookSection {
@@ -41,6 +69,7 @@ impl Default for BookSection {
             language: default_language(),
             authors: Vec::new(),
             repository: None,
+            edit_url: None,
         }
     }
 }
@@ -254,6 +283,33 @@ mod tests {
         let msg = format!("{err:#}");
         assert!(msg.contains("book.toml:2:1"), "{msg}");
         assert!(msg.contains("did you mean `title`?"), "{msg}");
+    }
+
+    #[test]
+    fn edit_url_needs_a_web_address_with_a_path_and_names_its_line() {
+        let file =
+            parse_book_toml("[book]\nedit-url = \"https://github.com/you/b/edit/main/{path}\"\n")
+                .unwrap();
+        assert_eq!(
+            file.book.edit_url.as_deref(),
+            Some("https://github.com/you/b/edit/main/{path}")
+        );
+        assert_eq!(
+            parse_book_toml("[book]\nedit-url = \" \"\n")
+                .unwrap()
+                .book
+                .edit_url,
+            None
+        );
+        for (value, says) in [
+            ("https://github.com/you/b/edit/main/", "needs {path}"),
+            ("github.com/you/b/edit/main/{path}", "http(s) address"),
+        ] {
+            let text = format!("[book]\ntitle = \"T\"\nedit-url = \"{value}\"\n");
+            let msg = format!("{:#}", parse_book_toml(&text).unwrap_err());
+            assert!(msg.contains("book.toml:3:"), "{msg}");
+            assert!(msg.contains(says), "{msg}");
+        }
     }
 
     #[test]

@@ -262,6 +262,19 @@ pub fn build_with_side<T: Send>(
     ))
 }
 
+/// A file path made safe for a URL: bytes other than letters, digits, `-._~/` percent-encoded.
+fn url_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.
 pub fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -374,6 +387,9 @@ struct NoteCtx<'a> {
     /// The note's headings: on its own page and on the all-notes page, not in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     toc: Option<&'a [TocEntry]>,
+    /// Where its source is edited (`[book] edit-url`), where the note is shown in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -469,6 +485,13 @@ impl Common<'_> {
                 .map(|v| materialize(&r.html, &note.slug, v))
                 .unwrap_or_default(),
             toc: toc.then_some(r.toc.as_slice()),
+            edit_url: self
+                .settings
+                .book
+                .edit_url
+                .as_deref()
+                .filter(|_| toc)
+                .map(|t| t.replace("{path}", &url_encode_path(&note.rel_path))),
         }
     }
 
@@ -479,6 +502,7 @@ impl Common<'_> {
         hash_of(&(
             n.number(),
             &n.slug,
+            &n.rel_path,
             &n.meta,
             &self.descriptions[n.index],
             &section.title,

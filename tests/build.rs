@@ -117,6 +117,39 @@ fn per_note_page_has_toc_prev_next_and_tags() {
 }
 
 #[test]
+fn edit_links_point_at_each_notes_source_when_an_edit_url_is_set() {
+    let b = two_section_book();
+    b.build_ok();
+    assert!(
+        !b.out("first.html").contains("note-edit"),
+        "none without edit-url"
+    );
+    b.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Book\"\nedit-url = \"https://example.org/you/book/edit/main/{path}\"\n",
+    );
+    b.build_ok();
+    let href = |path: &str| {
+        format!("<a class=\"note-edit\" href=\"https://example.org/you/book/edit/main/{path}\"")
+    };
+    let first = b.out("first.html");
+    let want = format!("{}>Edit this note</a>", href("notes/01-basics/01-first.md"));
+    assert!(first.contains(&want), "{want}\n{first}");
+    let index = b.out("index.html");
+    for (path, title) in [
+        ("notes/01-basics/01-first.md", "First Note"),
+        ("notes/02-more/02-second.md", "Second Note"),
+    ] {
+        let want = format!("{} aria-label=\"Edit {title}\">Edit</a>", href(path));
+        assert!(index.contains(&want), "{want}");
+    }
+    assert!(
+        !b.out("tags/alpha.html").contains("note-edit"),
+        "not in lists"
+    );
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(
@@ -347,6 +380,30 @@ fn refuses_dangerous_output_folders() {
     let o = b.run(&["build", "--force", "--output", target.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(target.join("index.html").exists());
+
+    // The folders the build reads, and a repository, stay even with --force.
+    b.write("templates/keep.txt", "mine");
+    b.write(".git/HEAD", "ref: refs/heads/main\n");
+    for out in ["notes", "notes/site", "templates", "static/out", ".git"] {
+        let o = b.run(&["build", "--force", "--output", out]);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        let e = stderr(&o);
+        assert!(e.contains("which the build reads"), "{out}: {e}");
+    }
+    assert!(b.path("notes/01-basics/01-first.md").exists());
+    assert!(b.path("templates/keep.txt").exists());
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::write(repo.path().join("README.md"), "mine").unwrap();
+    let e = stderr(&b.run(&[
+        "build",
+        "--force",
+        "--output",
+        repo.path().to_str().unwrap(),
+    ]));
+    assert!(e.contains("holds a .git folder"), "{e}");
+    assert!(repo.path().join("README.md").exists());
+    b.assert_no_staging_left();
 }
 
 #[test]

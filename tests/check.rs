@@ -670,3 +670,46 @@ fn requests_per_host_are_bounded() {
         "peak concurrent requests to one host"
     );
 }
+
+#[test]
+fn edit_links_are_fetched_once_and_reported_at_book_toml() {
+    let s = Server::start();
+    let b = TestBook::new();
+    b.write(
+        "book.toml",
+        &format!(
+            "[book]\ntitle = \"Ext\"\nedit-url = \"{}\"\n[check]\ncache-hours = 0\n",
+            s.url("/edit/main/{path}")
+        ),
+    );
+    b.write("notes/01-a/_section.toml", "title = \"A\"\n");
+    for i in 1..=3 {
+        b.note(
+            &format!("notes/01-a/0{i}-n{i}.md"),
+            &format!("N{i}"),
+            "Text.\n",
+        );
+    }
+    let o = b.run(&["check", "--external", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // One URL (asked with HEAD, then GET after the 404).
+    let edits: std::collections::BTreeSet<_> = s
+        .hits
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, p, _)| p.starts_with("/edit/"))
+        .map(|(_, p, _)| p.clone())
+        .collect();
+    assert_eq!(edits.len(), 1, "one edit link asked: {edits:?}");
+    let ps = problems(&json(&o));
+    assert_eq!(ps.len(), 1, "{}", stdout(&o));
+    assert_eq!(ps[0]["file"], "book.toml");
+    assert_eq!(ps[0]["line"], 3);
+    assert!(
+        ps[0]["target"]
+            .as_str()
+            .unwrap()
+            .starts_with(&s.url("/edit/main/notes/01-a/"))
+    );
+}

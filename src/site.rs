@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
-use crate::markdown::{self, Lookup, RenderedNote, TocEntry, View, materialize};
+use crate::markdown::{self, LinkTarget, Lookup, RenderedNote, TocEntry, View, materialize};
 use crate::notes::{self, Book, Note, slugify};
 use crate::output::{Bytes, Files};
 use crate::term::Progress;
@@ -422,6 +422,8 @@ struct Common<'a> {
     /// Per note, made once: its description and its tags with their slugs.
     descriptions: Vec<String>,
     tags: Vec<Vec<TagCtx>>,
+    /// Per note, the other notes whose bodies link to it, in book order.
+    backlinks: Vec<Vec<usize>>,
     /// What every page's context holds, made once and copied per page.
     shared: tera::Context,
 }
@@ -723,6 +725,7 @@ pub fn compose_cached(
                     .collect()
             })
             .collect(),
+        backlinks: backlinks(book, rendered),
         shared: tera::Context::new(),
     };
     common.shared = common.shared_context();
@@ -803,6 +806,10 @@ pub fn compose_cached(
             summary(Some(n.index)),
             summary(Some(n.index + 1)),
             rendered[n.index].source_hash,
+            common.backlinks[n.index]
+                .iter()
+                .map(|&i| summaries[i])
+                .collect::<Vec<_>>(),
         ));
         if !reuse(&path, key, &mut pages_now) {
             note_todo.push((n, path, key));
@@ -1073,7 +1080,31 @@ fn note_page(common: &Common, tera: &tera::Tera, n: &Note, path: &str) -> Result
         .map(|x| common.note_ctx(x, None));
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
+    let linked_from: Vec<NoteCtx> = common.backlinks[n.index]
+        .iter()
+        .map(|&i| common.note_ctx(&book.notes[i], None))
+        .collect();
+    ctx.insert("linked_from", &linked_from);
     templates::render(tera, "note.html", &ctx)
+}
+
+/// For each note, the other notes that link to it (once each, in book order), from the links
+/// the renderer recorded: what a reader of a note may want to read next, or came from.
+fn backlinks(book: &Book, rendered: &[Arc<RenderedNote>]) -> Vec<Vec<usize>> {
+    let by_slug = book.by_slug();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); book.notes.len()];
+    for n in &book.notes {
+        for l in &rendered[n.index].links {
+            if let LinkTarget::Note { slug, .. } = &l.target
+                && let Some(&to) = by_slug.get(slug.as_str())
+                && to != n.index
+                && out[to].last() != Some(&n.index)
+            {
+                out[to].push(n.index);
+            }
+        }
+    }
+    out
 }
 
 /// One tag's page: the notes that carry it.

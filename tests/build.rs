@@ -150,6 +150,66 @@ fn edit_links_point_at_each_notes_source_when_an_edit_url_is_set() {
 }
 
 #[test]
+fn note_pages_list_the_notes_that_link_to_them_and_follow_edits() {
+    let b = two_section_book();
+    b.note(
+        "notes/02-more/03-third.md",
+        "Third Note",
+        "See [first](../01-basics/01-first.md), [again](../01-basics/01-first.md#overview) and [me](03-third.md).\n",
+    );
+    b.build_ok();
+    let backlinks = |page: &str| -> Vec<String> {
+        let html = b.out(page);
+        let Some(start) = html.find("<aside class=\"backlinks\"") else {
+            return Vec::new();
+        };
+        let aside = &html[start..start + html[start..].find("</aside>").unwrap()];
+        aside
+            .split("<li><a href=\"")
+            .skip(1)
+            .map(|li| li[..li.find('"').unwrap()].to_string())
+            .collect()
+    };
+    // Once per linking note, in book order; a note's link to itself does not count.
+    assert_eq!(backlinks("first.html"), ["second.html", "third.html"]);
+    assert_eq!(backlinks("second.html"), ["first.html"]);
+    assert!(backlinks("third.html").is_empty());
+    assert!(!b.out("third.html").contains("Notes that link here"));
+
+    // `serve` rebuilds with a cache: a page is composed again when a new link points at it.
+    let out = tempfile::tempdir().unwrap();
+    let settings = handbook::config::Settings::load(
+        b.root(),
+        &handbook::config::Overrides {
+            output: Some(out.path().to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut cache = handbook::site::Cache::default();
+    let page = |cache: &mut handbook::site::Cache, path: &str| {
+        let site = handbook::site::build_with_cache(&settings, cache).unwrap();
+        String::from_utf8(site.files[path].to_vec()).unwrap()
+    };
+    assert!(!page(&mut cache, "third.html").contains("Notes that link here"));
+    // The new link changes nothing the linking note shows elsewhere (intro, headings, title).
+    b.note(
+        "notes/02-more/04-fourth.md",
+        "Fourth Note",
+        "Intro.\n\n## More\n\nText.\n",
+    );
+    assert!(!page(&mut cache, "third.html").contains("Notes that link here"));
+    b.note(
+        "notes/02-more/04-fourth.md",
+        "Fourth Note",
+        "Intro.\n\n## More\n\nText and [third](03-third.md).\n",
+    );
+    let third = page(&mut cache, "third.html");
+    let want = "<li><a href=\"fourth.html\"><span class=\"num\">4</span> Fourth Note</a></li>";
+    assert!(third.contains(want), "{third}");
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(

@@ -286,10 +286,9 @@ impl<'a> Crawl<'a> {
                     page: pi,
                     offset: u.offset,
                     kind: if u.element == "img" { "image" } else { "link" },
-                    text: if u.text.is_empty() {
-                        format!("<{}>", u.element)
-                    } else {
-                        u.text.to_string()
+                    text: match u.text(&page.html) {
+                        t if t.is_empty() => format!("<{}>", u.element),
+                        t => t,
                     },
                     target: u.url.to_string(),
                     reason,
@@ -717,7 +716,7 @@ impl<'a> Crawl<'a> {
                     file,
                     line,
                     col,
-                    text: u.text.to_string(),
+                    text: u.text(&page.html),
                 });
             }
         }

@@ -15,8 +15,68 @@ pub struct UrlRef<'h> {
     pub element: Cow<'h, str>,
     /// The attribute value with entities decoded.
     pub url: Cow<'h, str>,
-    /// What a reader sees: the text of an `<a>`, the `alt` of an `<img>`.
-    pub text: Cow<'h, str>,
+    /// Where the text a reader sees is; read with `UrlRef::text` (only a finding needs it).
+    pub text_at: TextAt,
+}
+
+/// Where a link's visible text is in the page: a range rather than a copy, because a site's
+/// hundreds of thousands of links need it only for the few that are broken.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum TextAt {
+    #[default]
+    None,
+    /// The content of an `<a>`, tags included (`html[start..start + len]`).
+    Content { start: usize, len: u32 },
+    /// An `alt` attribute's value as written.
+    Alt { start: usize, len: u32 },
+}
+
+impl TextAt {
+    fn range(start: usize, end: usize) -> (usize, u32) {
+        // A link's text longer than 4 GiB is cut there, which no reader would notice.
+        (start, u32::try_from(end - start).unwrap_or(u32::MAX))
+    }
+}
+
+impl UrlRef<'_> {
+    /// What a reader sees: the text of an `<a>` (tags and comments left out, whitespace
+    /// collapsed), the `alt` of an `<img>`. `html` is the page that was scanned.
+    pub fn text(&self, html: &str) -> String {
+        let slice = |start: usize, len: u32| html.get(start..start + len as usize).unwrap_or("");
+        match self.text_at {
+            TextAt::None => String::new(),
+            TextAt::Alt { start, len } => decode_entities(slice(start, len)).into_owned(),
+            TextAt::Content { start, len } => link_text(slice(start, len)),
+        }
+    }
+}
+
+/// The text of an `<a>`'s content, read the way the scanner walks a page.
+fn link_text(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let mut text = String::new();
+    let mut i = 0;
+    while let Some(lt) = memchr(b'<', &b[i..]).map(|p| p + i) {
+        text.push_str(&raw[i..lt]);
+        let rest = &b[lt..];
+        i = if rest.starts_with(b"<!--") {
+            memchr::memmem::find(rest, b"-->")
+                .map(|e| lt + e + 3)
+                .unwrap_or(b.len())
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
+            memchr(b'>', rest).map(|e| lt + e + 1).unwrap_or(b.len())
+        } else {
+            let name = tag_name(&raw[lt + 1..]);
+            if name.is_empty() || !rest[1].is_ascii_alphabetic() {
+                text.push('<');
+                lt + 1
+            } else {
+                attributes(raw, lt + 1 + name.len(), &mut Vec::new())
+            }
+        };
+    }
+    text.push_str(&raw[i.min(b.len())..]);
+    clean_text(&text)
 }
 
 /// An `id` (or `<a name>`) defined by the page.
@@ -50,7 +110,7 @@ impl Scan<'_> {
                     offset: u.offset,
                     element: own(u.element),
                     url: own(u.url),
-                    text: own(u.text),
+                    text_at: u.text_at,
                 })
                 .collect(),
             ids: self
@@ -128,6 +188,8 @@ pub fn scan_parallel(html: &str) -> Scan<'_> {
             break;
         }
     }
+    merged.urls.shrink_to_fit();
+    merged.ids.shrink_to_fit();
     merged
 }
 
@@ -135,8 +197,8 @@ pub fn scan_parallel(html: &str) -> Scan<'_> {
 struct Scanner<'h> {
     out: Scan<'h>,
     i: usize,
-    /// Index into `out.urls` of the open `<a>`, and its text so far.
-    open_a: Option<(usize, String)>,
+    /// Index into `out.urls` of the open `<a>`, and where its content starts.
+    open_a: Option<(usize, usize)>,
     /// Attributes of the current tag (reused: no allocation per tag).
     attrs: Vec<Attr<'h>>,
 }
@@ -151,7 +213,10 @@ impl<'h> Scanner<'h> {
         }
     }
 
-    fn finish(self) -> Scan<'h> {
+    fn finish(mut self) -> Scan<'h> {
+        // Kept for the whole check (thousands of pages at once): no growth slack.
+        self.out.urls.shrink_to_fit();
+        self.out.ids.shrink_to_fit();
         self.out
     }
 
@@ -163,17 +228,11 @@ impl<'h> Scanner<'h> {
         let mut i = self.i;
         while i < bytes.len() {
             let Some(lt) = memchr(b'<', &bytes[i..]).map(|p| p + i) else {
-                if let Some((_, t)) = open_a {
-                    t.push_str(&html[i..]);
-                }
                 i = bytes.len();
                 break;
             };
             if lt >= stop {
                 break;
-            }
-            if let Some((_, t)) = open_a {
-                t.push_str(&html[i..lt]);
             }
             let rest = &bytes[lt..];
             if rest.starts_with(b"<!--") {
@@ -192,8 +251,9 @@ impl<'h> Scanner<'h> {
                 // Only `</a>` matters (it ends a link's text): `</a` not followed by a name byte.
                 let is_a = rest.get(2).is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
                     && !rest.get(3).copied().is_some_and(is_name_byte);
-                if is_a && let Some((idx, t)) = open_a.take() {
-                    out.urls[idx].text = Cow::Owned(clean_text(&t));
+                if is_a && let Some((idx, start)) = open_a.take() {
+                    let (start, len) = TextAt::range(start, lt);
+                    out.urls[idx].text_at = TextAt::Content { start, len };
                 }
                 i = memchr(b'>', rest)
                     .map(|e| lt + e + 1)
@@ -203,9 +263,6 @@ impl<'h> Scanner<'h> {
             let name = tag_name(&html[lt + 1..]);
             if name.is_empty() || !rest[1].is_ascii_alphabetic() {
                 // A lone `<` in text.
-                if let Some((_, t)) = open_a {
-                    t.push('<');
-                }
                 i = lt + 1;
                 continue;
             }
@@ -213,7 +270,7 @@ impl<'h> Scanner<'h> {
             i = attributes(html, lt + 1 + name.len(), &mut self.attrs);
             let attrs = &self.attrs;
             // Values are decoded only for the attributes the checker reads.
-            let mut alt: Option<Cow<'h, str>> = None;
+            let alt = alt_of(attrs);
             for a in attrs {
                 let an = a.name.as_ref();
                 if an == "id" && !a.value.is_empty() {
@@ -232,17 +289,15 @@ impl<'h> Scanner<'h> {
                     out.base = Some(decode_entities(a.value));
                 } else if URL_ATTRS.contains(&an) {
                     if name == "a" {
-                        *open_a = Some((out.urls.len(), String::new()));
+                        *open_a = Some((out.urls.len(), i));
                     }
-                    let text = alt.get_or_insert_with(|| alt_of(attrs)).clone();
                     out.urls.push(UrlRef {
                         offset: a.offset,
                         element: name.clone(),
                         url: decode_entities(a.value),
-                        text,
+                        text_at: alt,
                     });
                 } else if an == "srcset" {
-                    let text = alt.get_or_insert_with(|| alt_of(attrs)).clone();
                     let mut off = a.offset;
                     let decoded = decode_entities(a.value);
                     for candidate in decoded.split(',') {
@@ -260,7 +315,7 @@ impl<'h> Scanner<'h> {
                                 offset: off,
                                 element: name.clone(),
                                 url,
-                                text: text.clone(),
+                                text_at: alt,
                             });
                         }
                         off += candidate.len() + 1;
@@ -276,11 +331,14 @@ impl<'h> Scanner<'h> {
 }
 
 /// The decoded `alt` of a tag, empty when it has none.
-fn alt_of<'h>(attrs: &[Attr<'h>]) -> Cow<'h, str> {
+fn alt_of(attrs: &[Attr<'_>]) -> TextAt {
     attrs
         .iter()
         .find(|a| a.name == "alt")
-        .map(|a| decode_entities(a.value))
+        .map(|a| {
+            let (start, len) = TextAt::range(a.offset, a.offset + a.value.len());
+            TextAt::Alt { start, len }
+        })
         .unwrap_or_default()
 }
 
@@ -499,18 +557,20 @@ mod tests {
 
     #[test]
     fn urls_ids_and_text() {
-        let s = scan(
-            "<!-- <a href=\"no\"> --><a class=x href='one.html#a'>One <b>bold</b></a>\n<img alt=\"Pic\" src=pic.png>\
-             <script>var s = '<a href=\"no2\">';</script><h2 id=\"h\">H</h2><a name=\"old\"></a><base href=\"/x/\">",
-        );
-        let urls: Vec<(&str, &str, &str)> = s
+        let page = "<!-- <a href=\"no\"> --><a class=x href='one.html#a'>One <b title=\"x>y\">bold</b><!-- not > this --> &amp; x</a>\n<img alt=\"Pic &amp; more\" src=pic.png>\
+             <script>var s = '<a href=\"no2\">';</script><h2 id=\"h\">H</h2><a name=\"old\"></a><base href=\"/x/\">";
+        let s = scan(page);
+        let urls: Vec<(&str, &str, String)> = s
             .urls
             .iter()
-            .map(|u| (u.element.as_ref(), u.url.as_ref(), u.text.as_ref()))
+            .map(|u| (u.element.as_ref(), u.url.as_ref(), u.text(page)))
             .collect();
         assert_eq!(
             urls,
-            vec![("a", "one.html#a", "One bold"), ("img", "pic.png", "Pic")]
+            vec![
+                ("a", "one.html#a", "One bold & x".to_string()),
+                ("img", "pic.png", "Pic & more".to_string())
+            ]
         );
         assert_eq!(s.base.as_deref(), Some("/x/"));
         let ids: Vec<(&str, bool)> = s.ids.iter().map(|d| (d.id.as_ref(), d.is_id)).collect();

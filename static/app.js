@@ -16,6 +16,21 @@
   var isAll = doc.body.classList.contains("page-all");
   var narrow = media("(max-width: 900px)"), phone = media("(max-width: 640px)");
 
+  /* Note pages: ← and → open the previous and next note, as in mdBook; never while the reader
+     types, holds a modifier, or has focus on something that scrolls sideways (code, tables,
+     diagrams: their boxes take focus) or reacts to arrows itself. */
+  var prevNext = $(".prev-next");
+  if (prevNext) {
+    doc.addEventListener("keydown", function (e) {
+      if ((e.key !== "ArrowLeft" && e.key !== "ArrowRight") || e.defaultPrevented) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+      var t = doc.activeElement;
+      if (isTyping(t) || (t && t !== doc.body && t.closest("[tabindex=\"0\"], summary, details, #search-results, .sidebar"))) return;
+      var a = $(e.key === "ArrowLeft" ? "a[rel=prev]" : "a[rel=next]", prevNext);
+      if (a) { e.preventDefault(); location.href = a.href; }
+    });
+  }
+
   /* Theme: follows the system until the reader picks one; the choice is remembered.
      The inline script in <head> applies a stored choice before the first paint. */
   var toggle = $(".theme-toggle");

@@ -76,6 +76,15 @@ pub struct RenderedNote {
     pub diagnostics: Vec<Diagnostic>,
     /// The highest-cost part of rendering is skipped when the note's source is unchanged.
     pub source_hash: u64,
+    /// Words of prose (headings, paragraphs, lists, tables; not code blocks or diagrams).
+    pub words: usize,
+}
+
+impl RenderedNote {
+    /// Minutes a reader needs for the prose, at 220 words a minute, rounded up; at least 1.
+    pub fn reading_minutes(&self) -> usize {
+        self.words.div_ceil(220).max(1)
+    }
 }
 
 /// Which page a note body is placed on.
@@ -415,12 +424,16 @@ impl<'a> Renderer<'a> {
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         self.push_footnotes(&mut html, footnotes);
         let ids: Vec<String> = self.used_ids.iter().cloned().collect();
-        let chunks = self
+        let chunks: Vec<(String, String)> = self
             .chunks
             .into_iter()
             .map(|(id, t)| (id, collapse_ws(&t)))
             .filter(|(id, t)| !(id.is_empty() && t.is_empty()))
             .collect();
+        let words = chunks
+            .iter()
+            .map(|(_, t)| t.split_whitespace().count())
+            .sum();
         RenderedNote {
             html,
             toc: self.toc,
@@ -429,6 +442,7 @@ impl<'a> Renderer<'a> {
             chunks,
             diagnostics: self.diagnostics,
             source_hash: 0,
+            words,
         }
     }
 

@@ -382,6 +382,8 @@ struct NoteCtx<'a> {
     section: &'a str,
     section_slug: &'a str,
     url: String,
+    /// Minutes to read the note's prose.
+    minutes: usize,
     /// Body HTML for the view being rendered (empty for summaries).
     html: String,
     /// The note's headings: on its own page and on the all-notes page, not in lists.
@@ -483,6 +485,7 @@ impl Common<'_> {
             section: &section.title,
             section_slug: &section.slug,
             url: format!("{}.html", note.slug),
+            minutes: r.reading_minutes(),
             html: view
                 .map(|v| materialize(&r.html, &note.slug, v))
                 .unwrap_or_default(),
@@ -510,6 +513,7 @@ impl Common<'_> {
             &section.title,
             &section.slug,
             &r.toc,
+            r.reading_minutes(),
         ))
     }
 

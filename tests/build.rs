@@ -210,6 +210,37 @@ fn note_pages_list_the_notes_that_link_to_them_and_follow_edits() {
 }
 
 #[test]
+fn each_note_shows_its_reading_time_from_prose_words_only() {
+    let b = TestBook::new();
+    b.write("notes/01-a/_section.toml", "title = \"A\"\n");
+    // 500 words of prose (2.3 minutes at 220 a minute: 3), then 1,000 words of code.
+    let prose = "word ".repeat(250);
+    let code = "token ".repeat(1000);
+    b.note(
+        "notes/01-a/01-long.md",
+        "Long",
+        &format!("{prose}\n\n## Part\n\n- {prose}\n\n```text\n{code}\n```\n"),
+    );
+    b.note(
+        "notes/01-a/02-short.md",
+        "Short",
+        "Five words and no more.\n",
+    );
+    b.build_ok();
+    assert!(
+        b.out("long.html")
+            .contains(r#"<span class="note-time">3 min read</span>"#)
+    );
+    assert!(
+        b.out("short.html")
+            .contains(r#"<span class="note-time">1 min read</span>"#)
+    );
+    let index = b.out("index.html");
+    assert!(index.contains(r#"<span class="note-time">3 min read</span>"#));
+    assert!(index.contains(r#"<span class="note-time">1 min read</span>"#));
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(

@@ -127,7 +127,7 @@ pub fn target_path(output: Option<&Path>, settings: &Settings) -> PathBuf {
 fn check_target(path: &Path, settings: &Settings) -> Result<()> {
     if let Some(folder) = crate::output::source_folder(&settings.root, path) {
         anyhow::bail!(
-            "{} is inside the book's {folder}/ folder, which the build reads; write the export elsewhere, like the book's folder",
+            "{} is inside the book's {folder}/ folder; write the export elsewhere, like the book's own folder",
             path.display()
         );
     }

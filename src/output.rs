@@ -48,8 +48,13 @@ pub fn check_target(settings: &Settings) -> Result<()> {
     }
     // What the build reads from, and version control: never replaced, not even with --force.
     if let Some(first) = source_folder(root, out) {
+        let what = if first == ".git" {
+            "which holds the repository"
+        } else {
+            "which the build reads"
+        };
         bail!(
-            "output folder {} is inside the book's {first}/ folder, which the build reads; choose a folder of its own, like `public`",
+            "output folder {} is inside the book's {first}/ folder, {what}; choose a folder of its own, like `public`",
             out.display()
         );
     }

@@ -479,7 +479,12 @@ fn refuses_dangerous_output_folders() {
         let o = b.run(&["build", "--force", "--output", out]);
         assert_eq!(o.status.code(), Some(2), "{out}");
         let e = stderr(&o);
-        assert!(e.contains("which the build reads"), "{out}: {e}");
+        let why = if out == ".git" {
+            "which holds the repository"
+        } else {
+            "which the build reads"
+        };
+        assert!(e.contains(why), "{out}: {e}");
     }
     assert!(b.path("notes/01-basics/01-first.md").exists());
     assert!(b.path("templates/keep.txt").exists());

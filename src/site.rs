@@ -262,19 +262,6 @@ pub fn build_with_side<T: Send>(
     ))
 }
 
-/// A file path made safe for a URL: bytes other than letters, digits, `-._~/` percent-encoded.
-fn url_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.
 pub fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -1092,6 +1079,19 @@ fn note_page(common: &Common, tera: &tera::Tera, n: &Note, path: &str) -> Result
     templates::render(tera, "note.html", &ctx)
 }
 
+/// A file path made safe for a URL: bytes other than letters, digits, `-._~/` percent-encoded.
+fn url_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// For each note, the other notes that link to it (once each, in book order), from the links
 /// the renderer recorded: what a reader of a note may want to read next, or came from.
 fn backlinks(book: &Book, rendered: &[Arc<RenderedNote>]) -> Vec<Vec<usize>> {
@@ -1299,4 +1299,21 @@ fn robots(settings: &Settings) -> String {
         s.push_str(&format!("Sitemap: {u}sitemap.xml\n"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_paths_are_percent_encoded_for_edit_links() {
+        assert_eq!(
+            url_encode_path("notes/01-a/02-b_c.d~e.md"),
+            "notes/01-a/02-b_c.d~e.md"
+        );
+        assert_eq!(
+            url_encode_path("notes/01 a/ü#?.md"),
+            "notes/01%20a/%C3%BC%23%3F.md"
+        );
+    }
 }

@@ -152,7 +152,9 @@ if (mode === "file") {
     const href = await page.getAttribute("article.note a.tag >> nth=0", "href");
     assert(href && href.startsWith("?tags="), "tag link is " + href);
     await page.click("article.note a.tag >> nth=0");
-    await page.waitForFunction(() => location.search.includes("tags="));
+    // The link reloads the file with ?tags=...: wait for the new page's filter, not just its URL.
+    await page.waitForFunction(() => location.search.includes("tags=") && document.readyState === "complete");
+    await page.waitForFunction(() => document.querySelector("article.note.filtered-out"), null, { timeout: 5000 }).catch(() => {});
     const shown = await page.$$eval("article.note:not(.filtered-out)", (a) => a.length);
     assert(shown > 0 && shown < total, `shown ${shown} of ${total}`);
     assert(page.url().startsWith("file:"), page.url());

@@ -301,7 +301,12 @@ impl<'a> Renderer<'a> {
             match ev {
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     let end = find_end(&events, i);
-                    produced.push(self.heading(*level, id.as_deref(), &events[i + 1..end]));
+                    produced.push(self.heading(
+                        *level,
+                        id.as_deref(),
+                        &events[i + 1..end],
+                        range.start,
+                    ));
                     i = end;
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
@@ -457,13 +462,30 @@ impl<'a> Renderer<'a> {
         level: HeadingLevel,
         custom: Option<&str>,
         inner: &[(Event, std::ops::Range<usize>)],
+        offset: usize,
     ) -> Event<'static> {
         let text = plain_text(inner);
+        if text.trim().is_empty() {
+            self.warn(
+                offset,
+                "empty heading: give it text (it names the section in the contents and in search)"
+                    .into(),
+            );
+        }
         let id = match custom {
             Some(c) => c.to_string(),
             None => self.unique_id(&slugify(&text)),
         };
-        let lvl = level as u8;
+        // The note's title is its one top heading; a `#` in the body would compete with it.
+        let lvl = if level == HeadingLevel::H1 {
+            self.warn(
+                offset,
+                "`#` heading in a note body: the title comes from the front matter, so sections start at `##`; shown as `##`".into(),
+            );
+            2
+        } else {
+            level as u8
+        };
         if lvl <= 3 {
             self.toc.push(TocEntry {
                 level: lvl,

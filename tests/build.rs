@@ -241,6 +241,32 @@ fn each_note_shows_its_reading_time_from_prose_words_only() {
 }
 
 #[test]
+fn a_top_level_heading_in_a_body_is_shown_one_level_down_with_a_warning() {
+    let b = TestBook::new();
+    b.write("notes/01-a/_section.toml", "title = \"A\"\n");
+    b.note(
+        "notes/01-a/01-t.md",
+        "Title",
+        "# Big\n\nText.\n\n## Sub\n\n##\n\nMore.\n",
+    );
+    let o = b.build_ok();
+    let e = stderr(&o);
+    assert!(
+        e.contains("notes/01-a/01-t.md:8:1: warning: `#` heading in a note body"),
+        "{e}"
+    );
+    assert!(
+        e.contains("notes/01-a/01-t.md:14:1: warning: empty heading"),
+        "{e}"
+    );
+    let page = b.out("t.html");
+    assert_eq!(page.matches("<h1").count(), 1, "one h1, the title");
+    assert!(page.contains("<h2 id=\"big\">Big"), "{page}");
+    // On the all-notes page it sits under the note title (h3), like the note's other sections.
+    assert!(b.out("index.html").contains("<h4 id=\"t--big\">Big"));
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(

@@ -463,6 +463,20 @@ pub fn parse_note(
             format!("tag `{t}` has no letters or digits"),
         ));
     }
+    let mut seen = HashMap::new();
+    for t in &meta.tags {
+        if let Some(first) = seen.insert(slugify(t), t) {
+            errs.push(Diagnostic::error(
+                rel,
+                key_line("tags"),
+                1,
+                format!(
+                    "tag `{t}` repeats `{first}` (tags with the same letters and digits are one tag); list each tag once"
+                ),
+            ));
+            break;
+        }
+    }
     if slug.is_empty() {
         errs.push(Diagnostic::error(
             rel,
@@ -567,6 +581,22 @@ mod tests {
             e[0].message
         );
         assert_eq!(e[0].line, 5);
+    }
+
+    #[test]
+    fn a_tag_listed_twice_is_an_error_naming_both_spellings() {
+        let e = parse(&OK.replace(
+            "tags = [\"a\"]",
+            "tags = [\"Load Balancer\", \"b\", \"load-balancer\"]",
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].line, 5);
+        assert!(
+            e[0].message
+                .contains("tag `load-balancer` repeats `Load Balancer`"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]

@@ -73,6 +73,8 @@ impl Note {
 pub struct Book {
     pub sections: Vec<Section>,
     pub notes: Vec<Note>,
+    /// What loading noticed without failing: Markdown files that are not built.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Book {
@@ -128,7 +130,7 @@ pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
         )])
         .into());
     }
-    let (sections, found) = discover(root, &notes_dir, &mut errors)?;
+    let (sections, found, nested) = discover(root, &notes_dir, &mut errors)?;
     let mut notes: Vec<Note> = Vec::with_capacity(found.len());
     if cache.drafts != settings.build.drafts {
         cache.files.clear();
@@ -194,14 +196,31 @@ pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
             notes[ni].section = si;
         }
     }
-    Ok(Book { sections, notes })
+    let warnings = nested
+        .iter()
+        .map(|p| {
+            Diagnostic::warning(
+                display_path(root, p),
+                0,
+                0,
+                "not built: notes sit directly in a section folder (notes/<NN-section>/<NN-slug>.md); move it up, or start its name with `_` to leave it out on purpose",
+            )
+        })
+        .collect();
+    Ok(Book {
+        sections,
+        notes,
+        warnings,
+    })
 }
 
+/// The sections and note files of `notes/`, and the Markdown files deeper in a section's
+/// sub-folders (which are not notes: those folders hold a note's images and other files).
 fn discover(
     root: &Path,
     notes_dir: &Path,
     errors: &mut Vec<Diagnostic>,
-) -> Result<(Vec<Section>, Vec<Found>)> {
+) -> Result<(Vec<Section>, Vec<Found>, Vec<PathBuf>)> {
     let mut sections = vec![Section {
         title: String::new(),
         description: None,
@@ -209,6 +228,7 @@ fn discover(
         notes: vec![],
     }];
     let mut found = Vec::new();
+    let mut nested = Vec::new();
     let mut entries = sorted_entries(notes_dir)?;
     // Loose notes directly in notes/ form a leading untitled section.
     for (path, is_dir) in &entries {
@@ -233,10 +253,28 @@ fn discover(
         for (path, is_dir) in sorted_entries(&dir)? {
             if !is_dir && is_note_file(&path) {
                 found.push(Found { section, path });
+            } else if is_dir {
+                nested.extend(markdown_below(&path));
             }
         }
     }
-    Ok((sections, found))
+    Ok((sections, found, nested))
+}
+
+/// `.md` files anywhere below `dir`, leaving out names starting with `_` or `.`.
+fn markdown_below(dir: &Path) -> Vec<PathBuf> {
+    let hidden = |e: &walkdir::DirEntry| {
+        let n = e.file_name().to_string_lossy();
+        n.starts_with('_') || n.starts_with('.')
+    };
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !hidden(e))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && is_note_file(e.path()))
+        .map(|e| e.into_path())
+        .collect()
 }
 
 fn read_section_toml(

@@ -116,6 +116,7 @@ mod tests {
         let book = Book {
             sections: Vec::new(),
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         let docs = [
             "[0,\"\",\"\",\"a\"]",

@@ -181,8 +181,11 @@ pub fn build_with_side<T: Send>(
         .iter()
         .flat_map(|r| r.diagnostics.iter().cloned())
         .collect();
-    let (errors, mut warnings): (Vec<_>, Vec<_>) = diags
-        .into_iter()
+    let (errors, mut warnings): (Vec<_>, Vec<_>) = book
+        .warnings
+        .iter()
+        .cloned()
+        .chain(diags)
         .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
         return Err(ContentErrors(errors).into());

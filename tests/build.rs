@@ -267,6 +267,26 @@ fn a_top_level_heading_in_a_body_is_shown_one_level_down_with_a_warning() {
 }
 
 #[test]
+fn markdown_files_below_a_section_folder_are_named_as_not_built() {
+    let b = two_section_book();
+    let note = std::fs::read_to_string(b.path("notes/01-basics/01-first.md")).unwrap();
+    b.write("notes/01-basics/extra/03-deep.md", &note);
+    b.write("notes/01-basics/_drafts/04-later.md", &note);
+    b.write("notes/01-basics/img/pic.png", "png");
+    let o = b.build_ok();
+    let e = stderr(&o);
+    assert!(
+        e.contains("notes/01-basics/extra/03-deep.md: warning: not built: notes sit directly in a section folder"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("04-later"),
+        "a `_` folder is left out quietly: {e}"
+    );
+    assert!(e.contains("built 2 notes"), "{e}");
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(

@@ -207,7 +207,26 @@ impl Settings {
             )
         })?;
         let file = parse_book_toml(&text)?;
-        Ok(Self::from_parts(root, file, ov))
+        let settings = Self::from_parts(root, file, ov);
+        if let Some(url) = &settings.site_url
+            && let Err(why) = check_site_url(url)
+        {
+            if ov.site_url.as_deref().is_some_and(|u| !u.trim().is_empty()) {
+                anyhow::bail!("--site-url `{}`: {why}", url.trim_end_matches('/'));
+            }
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("site-url"))
+                .map_or(0, |i| i + 1);
+            return Err(ContentErrors(vec![Diagnostic::error(
+                "book.toml",
+                line,
+                1,
+                format!("site-url: {why}"),
+            )])
+            .into());
+        }
+        Ok(settings)
     }
 
     pub fn from_parts(root: PathBuf, file: BookToml, ov: &Overrides) -> Settings {
@@ -247,6 +266,23 @@ impl Settings {
             live_reload: false,
         }
     }
+}
+
+/// A site URL is where the site is served: an absolute http(s) address with a host.
+fn check_site_url(url: &str) -> std::result::Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("");
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(
+            "give the address the site is served at, like \"https://you.github.io/handbook/\" (links between pages stay relative either way)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Parse `book.toml` text, turning schema mistakes into a located error.
@@ -309,6 +345,26 @@ mod tests {
             let msg = format!("{:#}", parse_book_toml(&text).unwrap_err());
             assert!(msg.contains("book.toml:3:"), "{msg}");
             assert!(msg.contains(says), "{msg}");
+        }
+    }
+
+    #[test]
+    fn site_url_must_be_a_web_address_with_a_host() {
+        for ok in [
+            "https://u.github.io/handbook/",
+            "http://127.0.0.1:8080/x/",
+            "HTTPS://A.B",
+        ] {
+            assert!(check_site_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "not a url/",
+            "u.github.io/",
+            "https:///x/",
+            "ftp://h/",
+            "https://h/a b/",
+        ] {
+            assert!(check_site_url(bad).is_err(), "{bad}");
         }
     }
 

@@ -287,6 +287,33 @@ fn markdown_files_below_a_section_folder_are_named_as_not_built() {
 }
 
 #[test]
+fn a_site_url_that_is_not_a_web_address_is_refused() {
+    let b = two_section_book();
+    let o = b.run(&["build", "--site-url", "my site/"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--site-url `my site`: give the address the site is served at"),
+        "{}",
+        stderr(&o)
+    );
+    b.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Book\"\n[build]\nsite-url = \"user.github.io/book\"\n",
+    );
+    let o = b.run(&["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("book.toml:4:1: error: site-url: give the address"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!b.path("public").exists(), "nothing written");
+    // The flag, when valid, wins over the file.
+    let o = b.run(&["build", "--site-url", "https://user.github.io/book/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
 fn relative_images_work_in_both_views() {
     let b = TestBook::new();
     b.write(

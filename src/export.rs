@@ -110,13 +110,22 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// Where the file goes: `-o FILE`, `-o DIR/` (then `DIR/<title-slug>.html`), or by default
+/// Where the file goes: `-o FILE`, `-o DIR` or `-o DIR/` (then `DIR/<title-slug>.html`; a
+/// missing `DIR/` is created), or by default
 /// `<book root>/<title-slug>.html`: beside book.toml, outside the output folder that `build`
 /// replaces whole.
 pub fn target_path(output: Option<&Path>, settings: &Settings) -> PathBuf {
     let name = format!("{}.html", file_slug(&settings.book.title));
     match output {
-        Some(p) if p.is_dir() => p.join(name),
+        // A folder: one that exists, or a path ending in `/` (created by the write).
+        Some(p)
+            if p.is_dir()
+                || p.as_os_str()
+                    .to_string_lossy()
+                    .ends_with(['/', std::path::MAIN_SEPARATOR]) =>
+        {
+            p.join(name)
+        }
         Some(p) => p.to_path_buf(),
         None => settings.root.join(name),
     }

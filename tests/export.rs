@@ -206,6 +206,10 @@ fn default_file_sits_beside_book_toml_and_survives_a_build() {
     let o = b.run(&["export", "-o", "dist"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(b.path("dist/test-book.html").is_file());
+    // A path ending in / is a folder even before it exists.
+    let o = b.run(&["export", "-o", "new/dir/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(b.path("new/dir/test-book.html").is_file());
 }
 
 #[test]

@@ -46,6 +46,16 @@ pub fn check_target(settings: &Settings) -> Result<()> {
             out.display()
         );
     }
+    // A file where the folder should be is the user's, whatever --force says.
+    if let Ok(meta) = std::fs::symlink_metadata(out)
+        && !meta.is_dir()
+        && !meta.file_type().is_symlink()
+    {
+        bail!(
+            "output folder {} is a file; choose a folder, like `public`",
+            out.display()
+        );
+    }
     // What the build reads from, and version control: never replaced, not even with --force.
     if let Some(first) = source_folder(root, out) {
         let what = if first == ".git" {

@@ -545,6 +545,20 @@ fn refuses_dangerous_output_folders() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(target.join("index.html").exists());
 
+    // A file named as the output folder stays where it is, even with --force.
+    b.write("README.md", "mine");
+    let o = b.run(&["build", "--force", "--output", "README.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a file; choose a folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(b.path("README.md")).unwrap(),
+        "mine"
+    );
+
     // The folders the build reads, and a repository, stay even with --force.
     b.write("templates/keep.txt", "mine");
     b.write(".git/HEAD", "ref: refs/heads/main\n");

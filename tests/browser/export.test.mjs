@@ -140,6 +140,10 @@ if (mode === "file") {
     assert(after.theme === "dark", "data-theme is " + after.theme);
     assert(after.bg !== before, "background did not change: " + before);
     await shot(page, "export-dark.png");
+    // Chromium hands localStorage writes to its storage service asynchronously: let the choice
+    // land before reloading (a reader does not reload within milliseconds of a click).
+    await page.waitForFunction(() => localStorage.getItem("handbook-theme") === "dark");
+    await page.waitForTimeout(300);
     await page.reload({ waitUntil: "load" });
     const again = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
     assert(again === "dark", "theme not remembered after reload: " + again);

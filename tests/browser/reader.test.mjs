@@ -277,6 +277,9 @@ await test("theme toggle persists across reload, applied before scripts run (no 
   const dark = await bg();
   assert(dark !== light, "background changed");
   assert((await page.getAttribute(".theme-toggle", "aria-label")).includes("light"), "label says what it does next");
+  // Chromium stores localStorage asynchronously: let each choice land before reloading.
+  const stored = (t) => page.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t).then(() => page.waitForTimeout(300));
+  await stored("dark");
   // On reload, record the theme the moment <body> is parsed: before app.js (deferred) can run.
   await page.addInitScript(() => {
     new MutationObserver((m, o) => {
@@ -290,6 +293,7 @@ await test("theme toggle persists across reload, applied before scripts run (no 
   await page.goto(INDEX);
   assert((await page.getAttribute("html", "data-theme")) === "dark", "dark on other pages too");
   await page.click(".theme-toggle");
+  await stored("light");
   await page.reload();
   assert((await page.getAttribute("html", "data-theme")) === "light", "light choice persists too");
   await context.close();

@@ -8,7 +8,7 @@
 //! line), so two versions of the checker can be compared with `diff`.
 
 use handbook::check;
-use handbook::config::{Overrides, Settings};
+use handbook::settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -5,7 +5,7 @@
 //! cargo run --release --example crawl_memory -- BOOK
 
 use handbook::check::Crawl;
-use handbook::config::{Overrides, Settings};
+use handbook::settings::{Overrides, Settings};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, Ordering};

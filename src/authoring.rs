@@ -1,9 +1,9 @@
 //! `init`, `new` and `completions`: start a book, add a note at the right number, complete the shell.
 
+use crate::book::{self, LEVELS, slug_of_file, slugify, strip_number, valid_yoe};
 use crate::cli::{Cli, CompletionsArgs, InitArgs, NewArgs};
-use crate::config::{Overrides, Settings};
 use crate::diagnostics::{ContentErrors, nearest};
-use crate::notes::{self, LEVELS, slug_of_file, slugify, strip_number, valid_yoe};
+use crate::settings::{Overrides, Settings};
 use crate::term::{self, Stream, Style};
 use crate::{Log, Outcome};
 use anyhow::{Context, Result, bail};
@@ -278,7 +278,7 @@ pub fn new_note(args: &NewArgs, log: &Log) -> Result<Outcome> {
     let rel = format!("notes/{}/{file_name}", section.name);
     let text = note_text(title, &args.level, &args.yoe, &tags);
     // The same checks a build makes: what we write must load.
-    notes::parse_note(&rel, &text, slug_of_file(&file_name), 0).map_err(ContentErrors)?;
+    book::parse_note(&rel, &text, slug_of_file(&file_name), 0).map_err(ContentErrors)?;
     let path = section.path.join(&file_name);
     write_new(&path, &text)?;
     let shown = shown_path(&args.book.root, Path::new(&rel));
@@ -546,7 +546,7 @@ mod tests {
     #[test]
     fn note_text_is_valid_front_matter_even_with_quotes() {
         let t = note_text("Say \"hi\" \\ now", "advanced", "7+", &["a b".into()]);
-        let n = notes::parse_note("notes/x/01-say.md", &t, "say".into(), 0).unwrap();
+        let n = book::parse_note("notes/x/01-say.md", &t, "say".into(), 0).unwrap();
         assert_eq!(n.meta.title, "Say \"hi\" \\ now");
         assert_eq!(n.meta.tags, vec!["a b"]);
         assert_eq!(n.meta.yoe, "7+");

@@ -1,28 +1,22 @@
 //! handbook: a static site generator for technical handbooks. `run` dispatches each command to its stage.
 
 pub mod authoring;
+pub mod book;
 pub mod check;
-pub mod check_external;
 pub mod cli;
-pub mod config;
 pub mod diagnostics;
-pub mod diagram;
 pub mod export;
-pub mod highlight;
-pub mod markdown;
-pub mod mime;
-pub mod notes;
 pub mod output;
-pub mod search;
+pub mod render;
 pub mod serve;
+pub mod settings;
 pub mod site;
-pub mod templates;
 pub mod term;
-pub mod tomlerr;
+pub mod util;
 
 use anyhow::Result;
 use cli::{BookArgs, Cli, Command};
-use config::{Overrides, Settings};
+use settings::{Overrides, Settings};
 use std::time::Instant;
 
 /// What `main` turns into the process exit code.

@@ -1,6 +1,6 @@
 //! Writes a built site into a staging folder and swaps it in whole; refuses output folders that could hold the user's own files.
 
-use crate::config::Settings;
+use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

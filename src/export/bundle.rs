@@ -1,8 +1,8 @@
 //! Turns the built all-notes page into one self-contained document: assets inlined, site links made in-page.
 
 use super::html::{Attr, Tag, Token, decode_entities, tokens};
-use crate::markdown::{escape, percent_decode, resolve_relative};
 use crate::output::Files;
+use crate::render::markdown::{escape, percent_decode, resolve_relative};
 use base64::Engine;
 use std::collections::{BTreeMap, HashSet};
 
@@ -122,7 +122,7 @@ fn split_url(url: &str) -> (&str, Option<&str>, Option<&str>) {
 
 /// The MIME type for a file name.
 pub fn mime(path: &str) -> &'static str {
-    crate::mime::of(path)
+    crate::util::mime::of(path)
 }
 
 /// Make script text safe inside `<script>…</script>`: no early end tag, no comment-escape state.

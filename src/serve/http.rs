@@ -162,7 +162,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn content_type(path: &str) -> String {
-    crate::mime::content_type(path)
+    crate::util::mime::content_type(path)
 }
 
 async fn socket(AxState(state): AxState<Arc<State>>, up: WebSocketUpgrade) -> Response {

@@ -10,7 +10,7 @@ mod state;
 mod watch;
 
 use crate::cli::ServeArgs;
-use crate::config::{Overrides, Settings};
+use crate::settings::{Overrides, Settings};
 use crate::{Log, Outcome};
 use anyhow::{Context, Result};
 use state::State;

@@ -3,9 +3,9 @@
 
 use super::state::{Problem, State};
 use crate::Log;
-use crate::config::{Overrides, Settings};
 use crate::diagnostics::{ContentErrors, display_path};
 use crate::output::Files;
+use crate::settings::{Overrides, Settings};
 use crate::site::{self, Cache};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,9 +4,9 @@
 //! view: `materialize` fills them in for the per-note page (plain ids, `slug.html#id` links) or
 //! the all-notes page (ids namespaced `slug--id`, in-page `#slug--id` links).
 
+use crate::book::{Book, Note, slugify};
 use crate::diagnostics::{Diagnostic, line_col};
-use crate::highlight::{self, FenceOptions};
-use crate::notes::{Book, Note, slugify};
+use crate::render::highlight::{self, FenceOptions};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -509,7 +509,7 @@ impl<'a> Renderer<'a> {
         let (fence_line, _) = self.pos(offset);
         let (lang, opts_src) = split_info(info);
         if lang == "diagram" {
-            return match crate::diagram::render(code) {
+            return match crate::render::diagram::render(code) {
                 Ok(svg) => svg,
                 Err(e) => {
                     self.error(fence_line + e.line, format!("diagram: {}", e.message));
@@ -596,7 +596,7 @@ impl<'a> Renderer<'a> {
             }
             // A link may also name a note by file name alone, from any folder.
             let file = path.rsplit('/').next().unwrap_or(&path);
-            let slug = crate::notes::slug_of_file(file);
+            let slug = crate::book::slug_of_file(file);
             if self.lookup.by_slug.contains(&slug) {
                 return LinkTarget::Note {
                     slug,

@@ -288,7 +288,7 @@ fn check_site_url(url: &str) -> std::result::Result<(), String> {
 /// Parse `book.toml` text, turning schema mistakes into a located error.
 pub fn parse_book_toml(text: &str) -> Result<BookToml> {
     toml::from_str::<BookToml>(text).map_err(|e| {
-        let (line, col, msg) = crate::tomlerr::explain(&e, text);
+        let (line, col, msg) = crate::diagnostics::toml_error::explain(&e, text);
         ContentErrors(vec![Diagnostic::error("book.toml", line, col, msg)]).into()
     })
 }

@@ -33,7 +33,7 @@ pub fn num(v: f64) -> String {
 
 /// Escapes text for element content and attribute values.
 pub fn escape(s: &str) -> String {
-    crate::markdown::escape(s)
+    crate::render::markdown::escape(s)
 }
 
 /// Writes the `<svg>` element for a scene.

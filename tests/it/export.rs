@@ -1,7 +1,6 @@
 //! `handbook export`: one self-contained HTML file; checked as text here and in headless Chromium offline.
-mod common;
 
-use common::{TestBook, stderr};
+use crate::common::{TestBook, stderr};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,7 +14,7 @@ fn image(n: usize) -> Vec<u8> {
 
 /// The two-section book plus an image beside a note, one under static/, and a download.
 fn book_with_assets() -> TestBook {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     b.note(
         "notes/02-more/03-pictures.md",
         "Pictures",
@@ -190,7 +189,7 @@ fn export_inlines_everything_and_makes_links_in_page() {
 
 #[test]
 fn default_file_sits_beside_book_toml_and_survives_a_build() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     let o = b.run(&["export"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("test-book.html"), "{}", stderr(&o));
@@ -214,7 +213,7 @@ fn default_file_sits_beside_book_toml_and_survives_a_build() {
 
 #[test]
 fn export_into_the_output_folder_is_allowed_with_a_note() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     b.build_ok();
     let o = b.run(&["export", "-o", "public/book.html"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -227,7 +226,7 @@ fn export_into_the_output_folder_is_allowed_with_a_note() {
 
 #[test]
 fn export_never_replaces_a_source_or_a_file_that_is_not_html() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     let note = "notes/01-basics/01-first.md";
     let before = std::fs::read(b.path(note)).unwrap();
     for (target, msg) in [
@@ -342,7 +341,7 @@ fn real_book_export_reads_offline_in_chromium() {
         45,
         "every note in the file"
     );
-    common::browser_test(
+    crate::common::browser_test(
         "export.test.mjs",
         &[
             "file",
@@ -366,7 +365,7 @@ fn real_book_build_output_works_from_file_urls() {
         "--force",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    common::browser_test(
+    crate::common::browser_test(
         "export.test.mjs",
         &[
             "site",

@@ -1,12 +1,18 @@
 //! The build pipeline: load -> render each note once -> compose every view -> files in memory.
 
-use crate::config::Settings;
+use crate::book::{self, Book, Note, slugify};
+use crate::check;
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
-use crate::markdown::{self, LinkTarget, Lookup, RenderedNote, TocEntry, View, materialize};
-use crate::notes::{self, Book, Note, slugify};
 use crate::output::{Bytes, Files};
+use crate::render::markdown::{
+    self, LinkTarget, Lookup, RenderedNote, TocEntry, View, materialize,
+};
+use crate::settings::Settings;
 use crate::term::Progress;
-use crate::{check, search, templates};
+
+pub mod search;
+pub mod templates;
+
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -39,7 +45,7 @@ pub struct Stats {
 /// Rendered notes kept between builds (by `serve`), keyed by path, reused when the source is unchanged.
 #[derive(Default)]
 pub struct Cache {
-    files: notes::FileCache,
+    files: book::FileCache,
     notes: HashMap<String, (u64, Arc<RenderedNote>)>,
     compose: ComposeCache,
     /// A one-shot build keeps nothing for a next build (less memory at the peak).
@@ -154,12 +160,12 @@ pub fn build_with_side<T: Send>(
     let (book, ()) = rayon::join(
         || {
             if single {
-                notes::load(settings)
+                book::load(settings)
             } else {
-                notes::load_cached(settings, files_cache)
+                book::load_cached(settings, files_cache)
             }
         },
-        crate::highlight::preload,
+        crate::render::highlight::preload,
     );
     let book = book?;
     timings.push(("load", ms(t), peak_mib()));
@@ -173,7 +179,7 @@ pub fn build_with_side<T: Send>(
         || Theme::load(settings),
     );
     if cache.single {
-        crate::highlight::forget_lines();
+        crate::render::highlight::forget_lines();
     }
     timings.push(("render", ms(t), peak_mib()));
 
@@ -310,7 +316,7 @@ fn render_all(
         })
         .collect();
     // Code blocks of the notes about to render are highlighted first, grouped by language.
-    crate::highlight::warm(
+    crate::render::highlight::warm(
         book.notes
             .par_iter()
             .zip(keys.par_iter())
@@ -579,7 +585,7 @@ impl Theme {
         Ok(Theme {
             tera: templates::load(&settings.root)?,
             statics: static_files(settings)?,
-            highlight_css: crate::highlight::stylesheet(),
+            highlight_css: crate::render::highlight::stylesheet(),
         })
     }
 }
@@ -666,7 +672,7 @@ fn all_notes_page(
             .collect();
     }
     ctx.insert("sections", &sections);
-    ctx.insert("levels", &notes::LEVELS);
+    ctx.insert("levels", &book::LEVELS);
     ctx.insert("yoes", &distinct_yoes(book));
     ctx.insert("all_tags", &tag_counts(book));
     templates::render(tera, "index.html", &ctx)

@@ -7,21 +7,21 @@ use tera::Tera;
 
 /// The built-in templates, by name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("note.html", include_str!("../templates/note.html")),
-    ("tag.html", include_str!("../templates/tag.html")),
-    ("tags.html", include_str!("../templates/tags.html")),
-    ("404.html", include_str!("../templates/404.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("note.html", include_str!("../../templates/note.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("404.html", include_str!("../../templates/404.html")),
 ];
 
 /// The built-in static files, copied to the output root unless the book has its own.
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../static/style.css")),
-    ("app.js", include_bytes!("../static/app.js")),
-    ("diagram.css", include_bytes!("../static/diagram.css")),
-    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("app.js", include_bytes!("../../static/app.js")),
+    ("diagram.css", include_bytes!("../../static/diagram.css")),
+    ("favicon.svg", include_bytes!("../../static/favicon.svg")),
 ];
 
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.
@@ -82,5 +82,5 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Escape like Tera does, but leave `/` alone so URLs in attributes stay readable.
 fn escape_html(s: &str) -> String {
-    crate::markdown::escape(s)
+    crate::render::markdown::escape(s)
 }

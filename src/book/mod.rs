@@ -1,8 +1,8 @@
 //! Walks `notes/`: sections and notes in number-prefix order, front matter parsed with line numbers, slugs.
 
-use crate::config::Settings;
+use crate::diagnostics::toml_error;
 use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
-use crate::tomlerr;
+use crate::settings::Settings;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -291,7 +291,7 @@ fn read_section_toml(
     match toml::from_str::<SectionToml>(&text) {
         Ok(s) => (s.title, s.description),
         Err(e) => {
-            let (line, col, msg) = tomlerr::explain(&e, &text);
+            let (line, col, msg) = toml_error::explain(&e, &text);
             errors.push(Diagnostic::error(
                 display_path(root, &path),
                 line,
@@ -443,7 +443,7 @@ pub fn parse_note(
     };
     let fm_text = &text[fm_start..end];
     let meta: FrontMatter = toml::from_str(fm_text).map_err(|e| {
-        let (line, col, msg) = tomlerr::explain(&e, fm_text);
+        let (line, col, msg) = toml_error::explain(&e, fm_text);
         let msg = if msg.starts_with("missing field") {
             format!("{msg}; required keys: title, level, yoe, tags")
         } else {
@@ -665,7 +665,7 @@ mod tests {
 #[cfg(test)]
 mod cache_tests {
     use super::*;
-    use crate::config::{BookToml, Overrides, Settings};
+    use crate::settings::{BookToml, Overrides, Settings};
 
     #[test]
     fn file_cache_reuses_unchanged_notes_and_rereads_edited_ones() {

@@ -1,9 +1,7 @@
 //! `handbook check`: a fixture book with one of each broken link and one of each valid form,
 //! external checks against a local HTTP server on 127.0.0.1, and the build's use of the checks.
 
-mod common;
-
-use common::{TestBook, stderr, stdout};
+use crate::common::{TestBook, stderr, stdout};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -328,7 +326,7 @@ fn chromium_agrees_with_the_checker() {
     let b = valid_book();
     b.build_ok();
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    common::browser_test(
+    crate::common::browser_test(
         "check.test.mjs",
         &[b.path("public").to_str().unwrap(), shots.to_str().unwrap()],
     );

@@ -1,7 +1,6 @@
 //! The reader's experience: page structure checks on fixture books, and the browser tests on the real book.
-mod common;
 
-use common::{TestBook, two_section_book};
+use crate::common::{TestBook, two_section_book};
 use std::path::Path;
 use std::process::Command;
 
@@ -16,7 +15,7 @@ fn build_real_book() -> tempfile::TempDir {
         .env_remove("CLICOLOR_FORCE")
         .output()
         .expect("run handbook");
-    assert!(o.status.success(), "build failed:\n{}", common::stderr(&o));
+    assert!(o.status.success(), "build failed:\n{}", crate::common::stderr(&o));
     tmp
 }
 
@@ -27,7 +26,7 @@ fn browser_reader_experience_on_the_real_book() {
     // SHOTS=<folder> in the environment also saves screenshots (node inherits it).
     let site = site.to_string_lossy().into_owned();
     let refs = [site.as_str(), "consistent-hashing"];
-    common::browser_test("reader.test.mjs", &refs);
+    crate::common::browser_test("reader.test.mjs", &refs);
 }
 
 #[test]

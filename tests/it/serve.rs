@@ -1,8 +1,7 @@
 //! `handbook serve` end to end: the real binary on a free port against a temp fixture book,
 //! talked to over raw HTTP and a hand-written WebSocket client (127.0.0.1 only).
-mod common;
 
-use common::TestBook;
+use crate::common::TestBook;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -402,7 +401,7 @@ fn a_browser_sees_edits_errors_and_style_changes_live() {
     let srv = Server::start(&b, free_port());
     let shots = std::env::temp_dir().join("handbook-serve-shots");
     std::fs::create_dir_all(&shots).unwrap();
-    common::browser_test(
+    crate::common::browser_test(
         "serve.test.mjs",
         &[
             &format!("http://127.0.0.1:{}/", srv.port),

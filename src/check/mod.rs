@@ -6,18 +6,19 @@
 //! reports what the source pass could not see: template links, raw HTML, ids repeated on a page.
 //! A crawl finding inside a note's body is traced back to the note's source line.
 
+pub mod external;
 mod fasthash;
 mod html;
 
-use crate::check_external::ExternalRef;
+use crate::book::{Book, slugify};
+use crate::check::external::ExternalRef;
 use crate::cli::{CheckArgs, Format};
-use crate::config::Settings;
 use crate::diagnostics::{Diagnostic, Severity, display_path, line_col, nearest};
-use crate::markdown::{
+use crate::output::Files;
+use crate::render::markdown::{
     LinkTarget, RenderedNote, View, materialize, percent_decode, resolve_relative,
 };
-use crate::notes::{Book, slugify};
-use crate::output::Files;
+use crate::settings::Settings;
 use crate::{Log, Outcome};
 use anyhow::Result;
 use fasthash::{FastMap, FastSet};
@@ -363,7 +364,7 @@ impl<'a> Crawl<'a> {
                     }
                     LinkTarget::MissingNote(p) => {
                         let file = p.rsplit('/').next().unwrap_or(p);
-                        let want = crate::notes::slug_of_file(file);
+                        let want = crate::book::slug_of_file(file);
                         let hint = nearest(&want, self.book.notes.iter().map(|n| n.slug.as_str()))
                             .map(|s| {
                                 relative_from(&n.rel_path, &self.book.notes[by_slug[s]].rel_path)
@@ -757,7 +758,8 @@ fn undefined_footnotes(body: &str) -> (Vec<(usize, String)>, Vec<String>) {
     let mut defined = Vec::new();
     let mut in_code = false;
     let mut last_end = usize::MAX;
-    for (ev, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+    for (ev, range) in Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter()
+    {
         match ev {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
@@ -907,7 +909,7 @@ fn find_id_sources(body: &str, id: &str) -> Vec<usize> {
 
 /// The theme's templates as the build uses them: (file to report, source); the book's own override built-in ones.
 fn template_sources(settings: &Settings) -> Vec<(String, String)> {
-    let mut out: BTreeMap<String, (String, String)> = crate::templates::BUILTIN_TEMPLATES
+    let mut out: BTreeMap<String, (String, String)> = crate::site::templates::BUILTIN_TEMPLATES
         .iter()
         .map(|(n, s)| {
             (
@@ -949,7 +951,7 @@ fn locate_in_templates(
             t = r;
         }
         let t = t.split('?').next().unwrap_or(t);
-        let escaped = crate::markdown::escape(t);
+        let escaped = crate::render::markdown::escape(t);
         let mut v = vec![
             format!("\"{target}\""),
             format!("\"{escaped}\""),
@@ -1041,7 +1043,7 @@ pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> 
         .collect();
     if args.external {
         let refs = crawl.external_refs();
-        all.extend(crate::check_external::check(&settings, &refs, log)?);
+        all.extend(crate::check::external::check(&settings, &refs, log)?);
     }
     let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
     report(&all, &other_warnings, args.format, log);

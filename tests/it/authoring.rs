@@ -1,7 +1,6 @@
 //! `init`, `new`, `completions`, `--version`/`--help`, and terminal output (colour, quiet, verbose).
-mod common;
 
-use common::{TestBook, stderr, stdout};
+use crate::common::{TestBook, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -211,7 +210,7 @@ fn new_writes_numbered_notes_that_build_in_an_init_book() {
 
 #[test]
 fn new_continues_the_numbering_of_the_section() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     // Section 02-more holds 02-second.md: the next is 03, whatever other sections hold.
     let o = b.run(&["new", "Third Note", "--section", "more"]);
     ok(&o);
@@ -227,7 +226,7 @@ fn new_continues_the_numbering_of_the_section() {
 
 #[test]
 fn new_prints_a_path_usable_from_where_it_ran() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     let parent = b.root().parent().unwrap();
     let name = b.root().file_name().unwrap().to_str().unwrap();
     let o = run_in(

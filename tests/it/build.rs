@@ -1,7 +1,6 @@
 //! `handbook build` end to end on small fixture books: order, ids, links, overrides, errors, safety.
 
-mod common;
-use common::{TestBook, fm, stderr, two_section_book};
+use crate::common::{TestBook, fm, stderr, two_section_book};
 
 #[test]
 fn orders_by_number_prefix_and_numbers_notes_across_sections() {
@@ -178,9 +177,9 @@ fn note_pages_list_the_notes_that_link_to_them_and_follow_edits() {
 
     // `serve` rebuilds with a cache: a page is composed again when a new link points at it.
     let out = tempfile::tempdir().unwrap();
-    let settings = handbook::config::Settings::load(
+    let settings = handbook::settings::Settings::load(
         b.root(),
-        &handbook::config::Overrides {
+        &handbook::settings::Overrides {
             output: Some(out.path().to_path_buf()),
             ..Default::default()
         },
@@ -616,7 +615,7 @@ fn broken_links_warn_and_fail_with_strict() {
 #[test]
 fn the_books_own_output_has_no_broken_links_or_repeated_ids() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = handbook::config::Settings::load(root, &Default::default()).unwrap();
+    let settings = handbook::settings::Settings::load(root, &Default::default()).unwrap();
     let site = handbook::site::build(&settings).unwrap();
     assert!(site.book.notes.len() >= 45, "the book has all its notes");
     let problems = handbook::check::internal(&settings, &site.book, &site.rendered, &site.files);

@@ -1,8 +1,7 @@
 //! GitHub Pages: the real book built for a site URL, served like Pages under `/handbook/` and at
 //! the root by a small local server, crawled from the top; plus the metadata and extra files.
-mod common;
 
-use common::{TestBook, stderr};
+use crate::common::{TestBook, stderr};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -538,7 +537,7 @@ fn sub_path_site_crawls_clean_and_404_works_at_depth() {
 
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots/pages");
     std::fs::create_dir_all(&shots).unwrap();
-    common::browser_test(
+    crate::common::browser_test(
         "pages.test.mjs",
         &[
             &format!("{origin}/handbook/"),
@@ -568,7 +567,7 @@ fn root_site_crawls_clean() {
 
 #[test]
 fn metadata_cname_and_site_url_precedence() {
-    let b = common::two_section_book();
+    let b = crate::common::two_section_book();
     b.write(
         "book.toml",
         "[book]\ntitle = \"Test Book\"\ndescription = \"A book for tests.\"\nlanguage = \"de\"\n\n[build]\nsite-url = \"https://docs.example.org/guide\"\ncname = \"docs.example.org\"\n",
@@ -618,7 +617,7 @@ fn metadata_cname_and_site_url_precedence() {
 
 #[test]
 fn without_site_url_no_absolute_urls_are_invented() {
-    let b: TestBook = common::two_section_book();
+    let b: TestBook = crate::common::two_section_book();
     b.build_ok();
     let index = b.out("index.html");
     assert!(

@@ -7,9 +7,9 @@ mod verify;
 pub use bundle::{Bundle, Part, bundle};
 pub use verify::problems;
 
+use crate::book::slugify;
 use crate::cli::ExportArgs;
-use crate::config::{Overrides, Settings};
-use crate::notes::slugify;
+use crate::settings::{Overrides, Settings};
 use crate::{Log, Outcome};
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -72,7 +72,7 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
     } else {
         path
     };
-    let path = crate::config::normalize(&path);
+    let path = crate::settings::normalize(&path);
     check_target(&path, &settings)?;
     write_file(&path, b.html.as_bytes())?;
 

@@ -1,5 +1,7 @@
 //! Content errors and warnings that point at a file, line and column, collected per build.
 
+pub mod toml_error;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

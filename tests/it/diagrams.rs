@@ -1,8 +1,7 @@
 //! Diagrams in real pages: build errors point at the note's line, and in headless Chromium no
 //! text overflows its box and no boxes overlap, for a fixture of every kind and for the whole book.
 
-mod common;
-use common::{TestBook, browser_test, stderr};
+use crate::common::{TestBook, browser_test, stderr};
 
 const EVERY_KIND: &str = r#"## Stack
 

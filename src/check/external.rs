@@ -8,8 +8,8 @@
 
 use crate::Log;
 use crate::check::Problem;
-use crate::config::Settings;
 use crate::diagnostics::Severity;
+use crate::settings::Settings;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};

@@ -1,7 +1,7 @@
 //! The search index: notes and their heading chunks as one script file, so search works from `file://` too.
 
-use crate::markdown::RenderedNote;
-use crate::notes::Book;
+use crate::book::Book;
+use crate::render::markdown::RenderedNote;
 
 /// Longest text kept per heading chunk; keeps the index well under the all-notes page.
 const CHUNK_CHARS: usize = 1200;

@@ -1,0 +1,3 @@
+//! Low-level helpers shared by every stage; imports nothing else of ours.
+
+pub mod mime;

@@ -119,15 +119,17 @@ def main():
 
     zero = [r[0][:2] for r in rows if r[1] == 0]
     one = [r[0][:2] for r in rows if r[1] == 1]
-    pre = "\n" if not args.markdown else "\n- "
-    print(f"{pre}notes: {len(rows)}")
-    print(f"{pre[1:] if args.markdown else ''}0 incoming: {len(zero)} {' '.join(zero)}".rstrip())
-    print(f"{pre[1:] if args.markdown else ''}1 incoming: {len(one)} {' '.join(one)}".rstrip())
-    print(f"{pre[1:] if args.markdown else ''}in:    {stats(1)}")
-    print(f"{pre[1:] if args.markdown else ''}out:   {stats(2)}")
-    print(f"{pre[1:] if args.markdown else ''}links: {stats(3)}; with an anchor: {sum(r[4] for r in rows)}")
+    bullet = "- " if args.markdown else ""
+    print()
+    for line in (f"notes: {len(rows)}",
+                 f"0 incoming: {len(zero)} {' '.join(zero)}".rstrip(),
+                 f"1 incoming: {len(one)} {' '.join(one)}".rstrip(),
+                 f"in:    {stats(1)}",
+                 f"out:   {stats(2)}",
+                 f"links: {stats(3)}; with an anchor: {sum(r[4] for r in rows)}"):
+        print(bullet + line)
     if broken:
-        print(f"{pre[1:] if args.markdown else ''}broken: " + ", ".join(
+        print(bullet + "broken: " + ", ".join(
             f"{name(s)} -> {os.path.relpath(t, args.root)}" for s, t in broken))
     return 1 if broken else 0
 

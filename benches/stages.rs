@@ -2,11 +2,11 @@
 //! `cargo bench --bench stages`; each stage is measured on warm caches except where named.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use handbook::book as notes;
 use handbook::render::highlight::{self, FenceOptions, render_block};
 use handbook::render::markdown::{Lookup, View, materialize};
-use handbook::settings::{Overrides, Settings};
-use handbook::book as notes;
 use handbook::render::{diagram, markdown};
+use handbook::settings::{Overrides, Settings};
 use handbook::{output, site};
 use std::hint::black_box;
 use std::path::Path;
@@ -39,7 +39,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| notes::load(black_box(&settings)).unwrap())
     });
     c.bench_function("markdown: render one note (warm highlight cache)", |b| {
-        b.iter(|| markdown::render(black_box(sample), &book, &lookup))
+        b.iter(|| markdown::render(black_box(sample), &lookup))
     });
     let code = "SELECT u.id, u.name, COUNT(o.id) AS orders\nFROM users u\nLEFT JOIN orders o ON o.user_id = u.id\nWHERE u.created_at > NOW() - INTERVAL '30 days'\nGROUP BY u.id, u.name;\n";
     let mut salt = 0u64;

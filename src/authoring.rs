@@ -1,10 +1,11 @@
 //! `init`, `new` and `completions`: start a book, add a note at the right number, complete the shell.
 
-use crate::book::{self, LEVELS, slug_of_file, slugify, strip_number, valid_yoe};
+use crate::book::{self, LEVELS, valid_yoe};
 use crate::cli::{Cli, CompletionsArgs, InitArgs, NewArgs};
 use crate::diagnostics::{ContentErrors, nearest};
-use crate::settings::{Overrides, Settings};
+use crate::settings::Settings;
 use crate::term::{self, Stream, Style};
+use crate::util::slug::{slug_of_file, slugify, strip_number};
 use crate::{Log, Outcome};
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
@@ -229,7 +230,7 @@ Back to [the first note](01-welcome.md).
 "##;
 
 /// `handbook new "Title" --section NAME`: write a note at the next number of a section.
-pub fn new_note(args: &NewArgs, log: &Log) -> Result<Outcome> {
+pub fn new_note(settings: &Settings, args: &NewArgs, log: &Log) -> Result<Outcome> {
     let title = args.title.trim();
     if title.is_empty() {
         bail!(
@@ -255,8 +256,6 @@ pub fn new_note(args: &NewArgs, log: &Log) -> Result<Outcome> {
         bail!("the title `{title}` has no letters or digits to name the file with");
     }
 
-    // Loading settings validates book.toml and finds the book root.
-    let settings = Settings::load(&args.book.root, &Overrides::default())?;
     let notes_dir = settings.root.join("notes");
     if !notes_dir.is_dir() {
         bail!(

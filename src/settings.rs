@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The file as written by the author.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BookToml {
     #[serde(default)]
@@ -17,7 +17,7 @@ pub struct BookToml {
     pub check: CheckSection,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BookSection {
     #[serde(default = "default_title")]
@@ -81,7 +81,7 @@ fn default_language() -> String {
     "en".into()
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BuildSection {
     /// Output folder, relative to the book root.
@@ -124,7 +124,7 @@ fn default_image_limit() -> u64 {
     512
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CheckSection {
     /// URL prefixes that external checks skip.
@@ -167,7 +167,7 @@ fn default_per_host() -> usize {
 }
 
 /// Everything a build needs to know, resolved once from `book.toml` and the command line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Settings {
     pub root: PathBuf,
     pub book: BookSection,

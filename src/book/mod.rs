@@ -3,6 +3,7 @@
 use crate::diagnostics::toml_error;
 use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::settings::Settings;
+use crate::util::slug::{slug_of_file, slugify, strip_number};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -333,39 +334,6 @@ fn file_name(p: &Path) -> String {
 
 fn is_note_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "md")
-}
-
-/// `07-load-balancers` -> `load-balancers`.
-pub fn strip_number(name: &str) -> &str {
-    let rest = name.trim_start_matches(|c: char| c.is_ascii_digit());
-    if rest.len() == name.len() {
-        return name;
-    }
-    rest.strip_prefix(['-', '_', '.', ' ']).unwrap_or(rest)
-}
-
-/// The slug of a note file name: number prefix and `.md` removed.
-pub fn slug_of_file(file_name: &str) -> String {
-    let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
-    slugify(strip_number(stem))
-}
-
-/// URL-safe slug: lowercase letters and digits, runs of anything else become one `-`.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut dash = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.extend(c.to_lowercase());
-        } else {
-            dash = true;
-        }
-    }
-    out
 }
 
 fn title_from_name(s: &str) -> String {

@@ -10,15 +10,16 @@ pub mod external;
 mod fasthash;
 mod html;
 
-use crate::book::{Book, slugify};
+use crate::book::Book;
 use crate::check::external::ExternalRef;
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostics::{Diagnostic, Severity, display_path, line_col, nearest};
+use crate::diagnostics::{ContentErrors, Diagnostic, Severity, display_path, line_col, nearest};
 use crate::output::Files;
-use crate::render::markdown::{
-    LinkTarget, RenderedNote, View, materialize, percent_decode, resolve_relative,
-};
+use crate::render::markdown::{LinkTarget, RenderedNote, View, materialize};
 use crate::settings::Settings;
+use crate::site::Site;
+use crate::util::paths::{percent_decode, resolve_relative};
+use crate::util::slug::slugify;
 use crate::{Log, Outcome};
 use anyhow::Result;
 use fasthash::{FastMap, FastSet};
@@ -122,6 +123,39 @@ pub fn source_only(
     Crawl::without_pages(settings, book, rendered, files)
         .source_links()
         .0
+}
+
+/// A built site's link problems as the build's diagnostics: warnings, or errors with
+/// `[build] strict`. With `crawl`, every built page is read too (template links, raw HTML,
+/// repeated ids); without, only the links written in notes (`serve`, on every save).
+pub fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> Vec<Diagnostic> {
+    let (book, rendered, files) = (&site.book, &site.rendered[..], &site.files);
+    let problems = if crawl {
+        internal(settings, book, rendered, files)
+    } else {
+        source_only(settings, book, rendered, files)
+    };
+    let severity = if settings.build.strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    problems
+        .iter()
+        .map(|p| Diagnostic {
+            severity,
+            ..p.to_diagnostic()
+        })
+        .collect()
+}
+
+/// Add a build's link findings to its warnings, or fail the build with them under `strict`.
+pub fn gate(settings: &Settings, site: &mut Site, findings: Vec<Diagnostic>) -> Result<()> {
+    if settings.build.strict && !findings.is_empty() {
+        return Err(ContentErrors(findings).into());
+    }
+    site.warnings.extend(findings);
+    Ok(())
 }
 
 /// The built site, scanned once, with the notes it came from.
@@ -364,7 +398,7 @@ impl<'a> Crawl<'a> {
                     }
                     LinkTarget::MissingNote(p) => {
                         let file = p.rsplit('/').next().unwrap_or(p);
-                        let want = crate::book::slug_of_file(file);
+                        let want = crate::util::slug::slug_of_file(file);
                         let hint = nearest(&want, self.book.notes.iter().map(|n| n.slug.as_str()))
                             .map(|s| {
                                 relative_from(&n.rel_path, &self.book.notes[by_slug[s]].rel_path)
@@ -951,7 +985,7 @@ fn locate_in_templates(
             t = r;
         }
         let t = t.split('?').next().unwrap_or(t);
-        let escaped = crate::render::markdown::escape(t);
+        let escaped = crate::util::text::escape(t);
         let mut v = vec![
             format!("\"{target}\""),
             format!("\"{escaped}\""),
@@ -1022,31 +1056,20 @@ fn parent_dir(path: &str) -> &str {
     }
 }
 
-/// `handbook check`.
+/// `handbook check`: build leniently (broken links are this command's findings, not a failure
+/// to run), crawl every page once, ask external links when told to, report.
 pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> {
-    // Build leniently: broken links are this command's findings, not a failure to run.
     let mut settings = settings.clone();
     settings.build.strict = false;
     let site = crate::site::build(&settings)?;
     let crawl = Crawl::new(&settings, &site.book, &site.rendered, &site.files);
     let mut all = crawl.internal();
-    // The build already reported the same link problems as warnings; keep only its others.
-    let ours: HashSet<(String, usize, usize, String)> = all
-        .iter()
-        .map(|p| (p.file.clone(), p.line, p.col, p.message()))
-        .collect();
-    let other_warnings: Vec<Diagnostic> = site
-        .warnings
-        .iter()
-        .filter(|w| !ours.contains(&(w.file.clone(), w.line, w.col, w.message.clone())))
-        .cloned()
-        .collect();
     if args.external {
         let refs = crawl.external_refs();
-        all.extend(crate::check::external::check(&settings, &refs, log)?);
+        all.extend(external::check(&settings, &refs, log)?);
     }
     let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
-    report(&all, &other_warnings, args.format, log);
+    report(&all, &site.warnings, args.format, log);
     Ok(if errors == 0 {
         Outcome::Ok
     } else {

@@ -2,7 +2,8 @@
 
 use super::html::{Attr, Tag, Token, decode_entities, tokens};
 use crate::output::Files;
-use crate::render::markdown::{escape, percent_decode, resolve_relative};
+use crate::util::paths::{percent_decode, resolve_relative};
+use crate::util::text::escape;
 use base64::Engine;
 use std::collections::{BTreeMap, HashSet};
 

@@ -7,9 +7,9 @@ mod verify;
 pub use bundle::{Bundle, Part, bundle};
 pub use verify::problems;
 
-use crate::book::slugify;
 use crate::cli::ExportArgs;
-use crate::settings::{Overrides, Settings};
+use crate::settings::Settings;
+use crate::util::slug::slugify;
 use crate::{Log, Outcome};
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -22,16 +22,9 @@ const EXPORT_STYLE: &str =
     "<style>.note-permalink,.sep:has(+ .note-permalink){display:none}</style>\n";
 
 /// `handbook export [-o FILE]`.
-pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
+pub fn run(settings: &Settings, args: &ExportArgs, log: &Log) -> Result<Outcome> {
     let t = Instant::now();
-    let settings = Settings::load(
-        &args.book.root,
-        &Overrides {
-            drafts: args.book.drafts,
-            ..Default::default()
-        },
-    )?;
-    let site = crate::site::build(&settings)?;
+    let site = crate::site::build(settings)?;
     let build_ms = ms(t);
     let tb = Instant::now();
     let slugs: HashSet<&str> = site.book.notes.iter().map(|n| n.slug.as_str()).collect();
@@ -66,14 +59,14 @@ pub fn run(args: &ExportArgs, log: &Log) -> Result<Outcome> {
     }
 
     let bundle_ms = ms(tb);
-    let path = target_path(args.output.as_deref(), &settings);
+    let path = target_path(args.output.as_deref(), settings);
     let path = if path.is_relative() {
         std::env::current_dir()?.join(path)
     } else {
         path
     };
     let path = crate::settings::normalize(&path);
-    check_target(&path, &settings)?;
+    check_target(&path, settings)?;
     write_file(&path, b.html.as_bytes())?;
 
     if !log.quiet {

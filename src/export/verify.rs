@@ -27,7 +27,7 @@ pub fn problems(html: &str) -> Vec<String> {
                     let fetched = match (tag.name.as_str(), a.name.as_str()) {
                         ("a" | "area", "href") => {
                             if let Some(frag) = v.strip_prefix('#') {
-                                let id = crate::render::markdown::percent_decode(frag);
+                                let id = crate::util::paths::percent_decode(frag);
                                 if !frag.is_empty() && !ids.contains(&id) {
                                     out.push(format!("link #{frag}: no element has id `{id}`"));
                                 }

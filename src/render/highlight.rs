@@ -185,7 +185,7 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
         Some(s) => cached_lines(s, code),
         None => Arc::new(
             code.lines()
-                .map(|l| crate::render::markdown::escape(l).replace("&#39;", "'"))
+                .map(|l| crate::util::text::escape(l).replace("&#39;", "'"))
                 .collect(),
         ),
     };
@@ -194,7 +194,7 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     } else {
         lang.trim()
     };
-    let lang_attr = crate::render::markdown::escape(lang_label);
+    let lang_attr = crate::util::text::escape(lang_label);
     let mut html = String::with_capacity(code.len() * 3 + 128);
     html.push_str(&format!(
         "<div class=\"code-block\" data-lang=\"{lang_attr}\">"
@@ -202,7 +202,7 @@ pub fn render_block(lang: &str, code: &str, opts: &FenceOptions) -> Block {
     if let Some(t) = &opts.title {
         html.push_str(&format!(
             "<div class=\"code-title\"><span>{}</span></div>",
-            crate::render::markdown::escape(t)
+            crate::util::text::escape(t)
         ));
     }
     let mut classes = format!("hl-code language-{lang_attr}");
@@ -331,7 +331,7 @@ fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> 
             .and_then(|ops| line_html(line, &ops, &mut state.stack))
         else {
             // A grammar failure should never lose the code: fall back to plain text.
-            return code.lines().map(crate::render::markdown::escape).collect();
+            return code.lines().map(crate::util::text::escape).collect();
         };
         if let Some(before) = before {
             LINE_MEMO.with(|m| {
@@ -464,7 +464,7 @@ fn line_html(line: &str, ops: &[(usize, ScopeStackOp)], stack: &mut ScopeStack) 
     push(class, at, line.len());
     let mut out = String::with_capacity(line.len() * 2);
     for (class, start, end) in runs {
-        let text = crate::render::markdown::escape(line[start..end].trim_end_matches(['\n', '\r']));
+        let text = crate::util::text::escape(line[start..end].trim_end_matches(['\n', '\r']));
         if text.is_empty() {
             continue;
         }

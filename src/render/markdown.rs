@@ -4,9 +4,12 @@
 //! view: `materialize` fills them in for the per-note page (plain ids, `slug.html#id` links) or
 //! the all-notes page (ids namespaced `slug--id`, in-page `#slug--id` links).
 
-use crate::book::{Book, Note, slugify};
+use crate::book::{Book, Note};
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::render::highlight::{self, FenceOptions};
+use crate::util::paths::{encode_path, percent_decode, resolve_relative};
+use crate::util::slug::slugify;
+use crate::util::text::{collapse_ws, escape};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -182,8 +185,8 @@ pub fn view_id(slug: &str, id: &str, view: View) -> String {
 }
 
 /// Render one note. `book` resolves links between notes.
-pub fn render(note: &Note, book: &Book, lookup: &Lookup) -> RenderedNote {
-    Renderer::new(note, book, lookup).run()
+pub fn render(note: &Note, lookup: &Lookup) -> RenderedNote {
+    Renderer::new(note, lookup).run()
 }
 
 /// Maps used to resolve links, built once per book.
@@ -230,7 +233,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(note: &'a Note, _book: &'a Book, lookup: &'a Lookup) -> Self {
+    fn new(note: &'a Note, lookup: &'a Lookup) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(note.body.match_indices('\n').map(|(i, _)| i + 1));
         Renderer {
@@ -596,7 +599,7 @@ impl<'a> Renderer<'a> {
             }
             // A link may also name a note by file name alone, from any folder.
             let file = path.rsplit('/').next().unwrap_or(&path);
-            let slug = crate::book::slug_of_file(file);
+            let slug = crate::util::slug::slug_of_file(file);
             if self.lookup.by_slug.contains(&slug) {
                 return LinkTarget::Note {
                     slug,
@@ -687,89 +690,4 @@ fn split_info(info: &str) -> (&str, &str) {
         .find(|c: char| c.is_whitespace() || c == '{' || c == ',')
         .unwrap_or(info.len());
     (&info[..end], info[end..].trim_start_matches(',').trim())
-}
-
-/// Join a relative link to the folder of `from` (both relative to the book root).
-pub fn resolve_relative(from: &str, link: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn encode_path(p: &str) -> String {
-    p.replace(' ', "%20")
-}
-
-/// Escape text for HTML attributes and content.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn collapse_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-/// Strip tags from HTML, for plain descriptions.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }

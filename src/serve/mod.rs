@@ -24,12 +24,13 @@ pub const RELOAD_JS: &str = include_str!("reload.js");
 const PORT_TRIES: u16 = 20;
 
 /// Run the dev server until Ctrl-C.
-pub fn run(args: &ServeArgs, log: &Log) -> Result<Outcome> {
-    let overrides = Overrides {
-        drafts: args.book.drafts,
-        ..Default::default()
-    };
-    let settings = serve_settings(Settings::load(&args.book.root, &overrides)?);
+pub fn run(
+    settings: Settings,
+    overrides: Overrides,
+    args: &ServeArgs,
+    log: &Log,
+) -> Result<Outcome> {
+    let settings = serve_settings(settings);
     let state = Arc::new(State::new());
     let builder = rebuild::Builder::new(settings, overrides, state.clone(), *log);
     // Watching starts (and the first build runs) before the port opens.

@@ -7,6 +7,7 @@ use crate::diagnostics::{ContentErrors, display_path};
 use crate::output::Files;
 use crate::settings::{Overrides, Settings};
 use crate::site::{self, Cache};
+use crate::term::Progress;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -52,7 +53,7 @@ impl Builder {
                 Err(e) => return self.report_failure(t, &rel, &e),
             }
         }
-        match site::build_with_cache(&self.settings, &mut self.cache) {
+        match self.build() {
             Ok(new) => {
                 let old = self.state.site();
                 let changed_files = diff(&old, &new.files);
@@ -96,6 +97,15 @@ impl Builder {
             }
             Err(e) => self.report_failure(t, &rel, &e),
         }
+    }
+
+    /// The site after an edit, its note links checked (the full crawl is left to `build` and
+    /// `check`, where its cost does not delay a reload).
+    fn build(&mut self) -> anyhow::Result<site::Site> {
+        let mut site = site::build_with(&self.settings, &mut self.cache, &Progress::hidden())?;
+        let links = crate::check::build_findings(&self.settings, &site, false);
+        crate::check::gate(&self.settings, &mut site, links)?;
+        Ok(site)
     }
 
     fn report_failure(&self, t: Instant, rel: &[String], e: &anyhow::Error) {

@@ -35,7 +35,7 @@ pub fn docs_fragment(position: usize, r: &RenderedNote) -> String {
                 position,
                 id.as_str(),
                 heading,
-                crate::site::truncate_words(text, CHUNK_CHARS),
+                crate::util::text::truncate_words(text, CHUNK_CHARS),
             )
         })
         .collect();

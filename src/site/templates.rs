@@ -82,5 +82,5 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Escape like Tera does, but leave `/` alone so URLs in attributes stay readable.
 fn escape_html(s: &str) -> String {
-    crate::render::markdown::escape(s)
+    crate::util::text::escape(s)
 }

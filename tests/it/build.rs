@@ -187,7 +187,9 @@ fn note_pages_list_the_notes_that_link_to_them_and_follow_edits() {
     .unwrap();
     let mut cache = handbook::site::Cache::default();
     let page = |cache: &mut handbook::site::Cache, path: &str| {
-        let site = handbook::site::build_with_cache(&settings, cache).unwrap();
+        let site =
+            handbook::site::build_with(&settings, cache, &handbook::term::Progress::hidden())
+                .unwrap();
         String::from_utf8(site.files[path].to_vec()).unwrap()
     };
     assert!(!page(&mut cache, "third.html").contains("Notes that link here"));

@@ -33,7 +33,7 @@ pub fn num(v: f64) -> String {
 
 /// Escapes text for element content and attribute values.
 pub fn escape(s: &str) -> String {
-    crate::render::markdown::escape(s)
+    crate::util::text::escape(s)
 }
 
 /// Writes the `<svg>` element for a scene.

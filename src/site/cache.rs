@@ -1,0 +1,105 @@
+//! What `serve` keeps between builds so that an edit re-renders and recomposes only what it touched.
+
+use crate::book;
+use crate::output::Bytes;
+use crate::render::NoteCache;
+use crate::render::markdown::RenderedNote;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Rendered notes kept between builds (by `serve`), keyed by path, reused when the source is unchanged.
+#[derive(Default)]
+pub struct Cache {
+    pub(super) files: book::FileCache,
+    pub(super) notes: NoteCache,
+    pub(super) compose: ComposeCache,
+    /// A one-shot build keeps nothing for a next build (less memory at the peak).
+    pub(super) single: bool,
+}
+
+impl Cache {
+    /// A cache for one build that will not be followed by another (`handbook build`): the
+    /// all-notes views and the page skeleton are dropped as soon as the page is composed.
+    pub fn single_build() -> Cache {
+        Cache {
+            single: true,
+            compose: ComposeCache {
+                single: true,
+                ..ComposeCache::default()
+            },
+            ..Cache::default()
+        }
+    }
+
+    /// After a one-shot build's compose: drop what only a next build would use, and the
+    /// notes' search text (it is in `search-index.js` now; nothing after compose reads it).
+    pub(super) fn forget_between_builds(&mut self, rendered: &mut [Arc<RenderedNote>]) {
+        self.compose = ComposeCache {
+            single: true,
+            ..ComposeCache::default()
+        };
+        self.notes.clear();
+        for r in rendered {
+            if let Some(r) = Arc::get_mut(r) {
+                r.chunks = Vec::new();
+            }
+        }
+    }
+}
+
+/// Composed pages kept between builds, each under a key of everything it shows, so an edit
+/// recomposes only the pages that show the edited note (its page, its neighbours, the
+/// all-notes page, its tag pages).
+#[derive(Default)]
+pub(crate) struct ComposeCache {
+    /// Site path -> (key, bytes).
+    pub(super) pages: HashMap<String, (u64, Bytes)>,
+    /// Note path -> its all-notes view and search fragment.
+    pub(super) html: HashMap<String, NoteHtml>,
+    /// The all-notes page with a placeholder per note body, and the key it was made under.
+    pub(super) skeleton: Option<(u64, Vec<Piece>)>,
+    /// The all-notes page and the search index of the last two builds, whose memory is reused.
+    pub(super) index_page: Recycle,
+    pub(super) search_index: Recycle,
+    /// Nothing is kept for a next build: each note's all-notes view and search fragment are
+    /// written straight into their files instead of being kept per note (less memory).
+    pub(super) single: bool,
+}
+
+/// The output of the last two builds for one big file: the older one's memory is reused for
+/// the next build once nothing serves it any more. At 5,000 notes the all-notes page is ~50 MB;
+/// faulting in that many fresh pages on every rebuild costs more than copying into warm ones.
+#[derive(Default)]
+pub(super) struct Recycle([Option<Bytes>; 2]);
+
+impl Recycle {
+    /// An empty buffer, with the capacity of the build before last when it is free.
+    pub(super) fn take(&mut self) -> Vec<u8> {
+        let mut v = self.0[0]
+            .take()
+            .and_then(|b| Arc::try_unwrap(b).ok())
+            .unwrap_or_default();
+        v.clear();
+        v
+    }
+
+    pub(super) fn keep(&mut self, b: &Bytes) {
+        self.0 = [self.0[1].take(), Some(b.clone())];
+    }
+}
+
+/// A note's all-notes view and search-index fragment, kept with the rendering they came from.
+#[derive(Clone)]
+pub(super) struct NoteHtml {
+    pub(super) rendered: Arc<RenderedNote>,
+    /// The note's position in the book (the search fragment names it).
+    pub(super) position: usize,
+    pub(super) all_notes: Arc<str>,
+    pub(super) search: Arc<str>,
+}
+
+/// A part of the all-notes page: literal text, or the body of note `i`.
+pub(super) enum Piece {
+    Text(String),
+    Note(usize),
+}

@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, log: &Log) -> Result<Site> {
 
 fn report(settings: &Settings, site: &Site, log: &Log, write_ms: f64, start: Instant) {
     for w in &site.warnings {
-        term::eprint_diagnostic(w);
+        term::eprint_diagnostic(w, &settings.root);
     }
     if log.verbose {
         for (stage, ms, peak) in &site.stats.timings {

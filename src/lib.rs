@@ -53,8 +53,28 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             _ => unreachable!("every other command reads a book"),
         };
     };
-    let settings = Settings::load(&root, &overrides)?;
-    match cli.command {
+    let outcome = run_with_book(cli.command, &root, overrides, &log);
+    // Content errors are printed here, where the book's folder is known, with their source lines.
+    if let Err(e) = &outcome
+        && let Some(c) = e.downcast_ref::<diagnostics::ContentErrors>()
+    {
+        for d in &c.0 {
+            term::eprint_diagnostic(d, &root);
+        }
+        return Err(diagnostics::Reported(c.0.len()).into());
+    }
+    outcome
+}
+
+fn run_with_book(
+    command: Command,
+    root: &std::path::Path,
+    overrides: Overrides,
+    log: &Log,
+) -> Result<Outcome> {
+    let settings = Settings::load(root, &overrides)?;
+    let log = *log;
+    match command {
         Command::Build(_) => {
             let site = build::run(&settings, &log)?;
             // The process ends right after: freeing thousands of pages one by one would only

@@ -10,12 +10,8 @@ fn main() -> ExitCode {
         Ok(handbook::Outcome::Ok) => ExitCode::SUCCESS,
         Ok(handbook::Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
-            if let Some(c) = e.downcast_ref::<handbook::diagnostics::ContentErrors>() {
-                for d in &c.0 {
-                    handbook::term::eprint_diagnostic(d);
-                }
-                let n = c.0.len();
-                eprintln!("build failed: {n} error{}", if n == 1 { "" } else { "s" });
+            if let Some(r) = e.downcast_ref::<handbook::diagnostics::Reported>() {
+                eprintln!("{r}");
             } else {
                 handbook::term::eprint_error(&format!("{e:#}"));
             }

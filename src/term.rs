@@ -111,17 +111,50 @@ pub fn paint(text: &str, style: Style, on: bool) -> String {
     }
 }
 
-/// `file:line:col: error: message`, location first so editors and terminals can jump to it.
-pub fn format_diagnostic(d: &Diagnostic, on: bool) -> String {
+/// `file:line:col: error: message`, location first so editors and terminals can jump to it;
+/// then, when the line is known, the source line with a caret under the column, as rustc and
+/// `just` show it.
+pub fn format_diagnostic(d: &Diagnostic, source: Option<&str>, on: bool) -> String {
     let (label, style) = match d.severity {
         Severity::Error => ("error", Style::Red),
         Severity::Warning => ("warning", Style::Yellow),
     };
-    format!(
+    let mut out = format!(
         "{}: {}: {}",
         paint(&d.location(), Style::Bold, on),
         paint(label, style, on),
         d.message
+    );
+    if let Some(line) = source.filter(|_| d.line > 0) {
+        out.push_str(&snippet(line, d.line, d.col, paint("^", style, on)));
+    }
+    out
+}
+
+/// The gutter, the source line (a window of it around the column when it is long) and the caret.
+fn snippet(line: &str, number: usize, col: usize, caret: String) -> String {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = if chars.len() > WIDTH && at > WIDTH / 2 {
+        (at - WIDTH / 2).min(chars.len().saturating_sub(WIDTH))
+    } else {
+        0
+    };
+    let end = (start + WIDTH).min(chars.len());
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < chars.len() { "…" } else { "" };
+    let shown: String = chars[start..end].iter().collect();
+    // Tabs before the column are kept under it so the caret lines up in any tab width.
+    let pad: String = chars[start..at.max(start)]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let gutter = " ".repeat(number.to_string().len());
+    let caret = if col == 0 { String::new() } else { caret };
+    format!(
+        "\n{gutter} |\n{number} | {lead}{shown}{tail}\n{gutter} | {}{pad}{caret}",
+        if lead.is_empty() { "" } else { " " }
     )
 }
 
@@ -130,9 +163,14 @@ pub fn format_error(msg: &str, on: bool) -> String {
     format!("{}: {msg}", paint("error", Style::Red, on))
 }
 
-/// Print a diagnostic to stderr, coloured when stderr wants colour.
-pub fn eprint_diagnostic(d: &Diagnostic) {
-    eprintln!("{}", format_diagnostic(d, colour(Stream::Stderr)));
+/// Print a diagnostic to stderr with its source line (read from the book at `root`),
+/// coloured when stderr wants colour.
+pub fn eprint_diagnostic(d: &Diagnostic, root: &std::path::Path) {
+    let source = crate::diagnostics::source_line(root, d);
+    eprintln!(
+        "{}",
+        format_diagnostic(d, source.as_deref(), colour(Stream::Stderr))
+    );
 }
 
 /// Print `error: message` to stderr.
@@ -373,18 +411,39 @@ mod tests {
     fn diagnostics_put_the_location_first_and_colour_only_when_asked() {
         let d = Diagnostic::warning("notes/a/01-x.md", 12, 3, "broken link");
         assert_eq!(
-            format_diagnostic(&d, false),
+            format_diagnostic(&d, None, false),
             "notes/a/01-x.md:12:3: warning: broken link"
         );
-        let c = format_diagnostic(&d, true);
+        let c = format_diagnostic(&d, None, true);
         assert!(
             c.starts_with("\x1b[1mnotes/a/01-x.md:12:3\x1b[0m: \x1b[1;33mwarning"),
             "{c:?}"
         );
         let e = Diagnostic::error("book.toml", 0, 0, "bad");
-        assert_eq!(format_diagnostic(&e, false), "book.toml: error: bad");
-        assert!(format_diagnostic(&e, true).contains("\x1b[1;31merror\x1b[0m"));
+        assert_eq!(format_diagnostic(&e, None, false), "book.toml: error: bad");
+        assert!(format_diagnostic(&e, None, true).contains("\x1b[1;31merror\x1b[0m"));
         assert_eq!(format_error("x", false), "error: x");
+    }
+
+    #[test]
+    fn diagnostics_show_the_source_line_with_a_caret_under_the_column() {
+        let d = Diagnostic::error("notes/a/01-x.md", 7, 5, "unknown level");
+        assert_eq!(
+            format_diagnostic(&d, Some("level = \"expert\""), false),
+            "notes/a/01-x.md:7:5: error: unknown level\n  |\n7 | level = \"expert\"\n  |     ^"
+        );
+        let tabbed = Diagnostic::warning("f.md", 10, 3, "w");
+        assert!(
+            format_diagnostic(&tabbed, Some("\tx y"), false).ends_with("10 | \tx y\n   | \t ^")
+        );
+        let long = format!("{}TARGET{}", "a".repeat(300), "b".repeat(300));
+        let far = Diagnostic::warning("f.md", 1, 301, "w");
+        let shown = format_diagnostic(&far, Some(&long), false);
+        assert!(shown.contains("…") && shown.contains("TARGET"), "{shown}");
+        let caret_col = shown.lines().last().unwrap().chars().position(|c| c == '^');
+        let line: Vec<char> = shown.lines().nth(2).unwrap().chars().collect();
+        let under: String = line[caret_col.unwrap()..][..6].iter().collect();
+        assert_eq!(under, "TARGET", "{shown}");
     }
 
     #[test]

@@ -1069,7 +1069,7 @@ pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> 
         all.extend(external::check(&settings, &refs, log)?);
     }
     let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
-    report(&all, &site.warnings, args.format, log);
+    report(&settings.root, &all, &site.warnings, args.format, log);
     Ok(if errors == 0 {
         Outcome::Ok
     } else {
@@ -1086,7 +1086,13 @@ fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
-fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, log: &Log) {
+fn report(
+    root: &std::path::Path,
+    problems: &[Problem],
+    build_warnings: &[Diagnostic],
+    format: Format,
+    log: &Log,
+) {
     let mut out = std::io::stdout().lock();
     let errors = problems
         .iter()
@@ -1099,23 +1105,19 @@ fn report(problems: &[Problem], build_warnings: &[Diagnostic], format: Format, l
             Format::Human => {
                 // Coloured like build diagnostics, only when stdout is a terminal (see term.rs).
                 let on = crate::term::colour(crate::term::Stream::Stdout);
+                let show = |d: &Diagnostic| {
+                    let source = crate::diagnostics::source_line(root, d);
+                    crate::term::format_diagnostic(d, source.as_deref(), on)
+                };
                 for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-                    writeln!(
-                        out,
-                        "{}",
-                        crate::term::format_diagnostic(&p.to_diagnostic(), on)
-                    )?;
+                    writeln!(out, "{}", show(&p.to_diagnostic()))?;
                 }
                 if !log.quiet {
                     for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
-                        writeln!(
-                            out,
-                            "{}",
-                            crate::term::format_diagnostic(&p.to_diagnostic(), on)
-                        )?;
+                        writeln!(out, "{}", show(&p.to_diagnostic()))?;
                     }
                     for d in build_warnings {
-                        writeln!(out, "{}", crate::term::format_diagnostic(d, on))?;
+                        writeln!(out, "{}", show(d))?;
                     }
                     writeln!(out, "{}", summary(errors, warnings))?;
                 }

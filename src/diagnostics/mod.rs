@@ -89,6 +89,21 @@ fn render_list(list: &[Diagnostic]) -> String {
     out
 }
 
+/// The source line a diagnostic points at, read from the book at `root`; `None` when the
+/// diagnostic names no line or the file cannot be read.
+pub fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
+    if d.line == 0 || d.file.is_empty() {
+        return None;
+    }
+    let text = std::fs::read_to_string(root.join(&d.file)).ok()?;
+    text.lines().nth(d.line - 1).map(str::to_string)
+}
+
+/// Content errors already printed (with their source lines): what is left to say is how many.
+#[derive(Debug, thiserror::Error)]
+#[error("build failed: {0} error{s}", s = if *.0 == 1 { "" } else { "s" })]
+pub struct Reported(pub usize);
+
 /// A path shown to users: relative to the book root when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();

@@ -137,20 +137,13 @@ fn diagrams_lay_out_without_overflow_or_overlap_in_a_browser() {
     let b = TestBook::new();
     b.note("notes/01-s/01-all-kinds.md", "All kinds", EVERY_KIND);
     b.build_ok();
-    let book_out = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["build", "--quiet", "--force", "--root", root, "--output"])
-        .arg(book_out.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    let book_out = crate::common::real_book_site();
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots/diagrams");
     browser_test(
         "diagram.test.mjs",
         &[
             b.path("public").to_str().unwrap(),
-            book_out.path().to_str().unwrap(),
+            book_out.to_str().unwrap(),
             shots.to_str().unwrap(),
         ],
     );

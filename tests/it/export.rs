@@ -354,17 +354,7 @@ fn real_book_export_reads_offline_in_chromium() {
 
 #[test]
 fn real_book_build_output_works_from_file_urls() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = handbook(&[
-        "build",
-        "--root",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let out = crate::common::real_book_site();
     crate::common::browser_test(
         "export.test.mjs",
         &[

@@ -2,31 +2,10 @@
 
 use crate::common::{TestBook, two_section_book};
 use std::path::Path;
-use std::process::Command;
-
-/// Build the real book of this repository into a fresh temp folder with `--output`.
-fn build_real_book() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("site");
-    let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["build", "--force", "--output"])
-        .arg(&out)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("run handbook");
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        crate::common::stderr(&o)
-    );
-    tmp
-}
 
 #[test]
 fn browser_reader_experience_on_the_real_book() {
-    let tmp = build_real_book();
-    let site = tmp.path().join("site");
+    let site = crate::common::real_book_site();
     // SHOTS=<folder> in the environment also saves screenshots (node inherits it).
     let site = site.to_string_lossy().into_owned();
     let refs = [site.as_str(), "consistent-hashing"];

@@ -139,3 +139,31 @@ pub fn browser_test(script: &str, args: &[&str]) {
     );
     assert!(o.status.success(), "{script} failed:\n{out}");
 }
+
+/// The repository's own book, built once per test run (plain `handbook build`, no site URL)
+/// into the target's temp folder and shared by every test that only reads the output.
+pub fn real_book_site() -> &'static Path {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-book-site");
+        let o = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args([
+                "build",
+                "--quiet",
+                "--force",
+                "--root",
+                env!("CARGO_MANIFEST_DIR"),
+            ])
+            .arg("--output")
+            .arg(&out)
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .expect("run handbook");
+        assert!(
+            o.status.success(),
+            "the real book failed to build:\n{}",
+            stderr(&o)
+        );
+        out
+    })
+}

@@ -65,7 +65,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {}: {}", self.location(), sev, self.message)
+        match self.location().as_str() {
+            "" => write!(f, "{sev}: {}", self.message),
+            loc => write!(f, "{loc}: {sev}: {}", self.message),
+        }
     }
 }
 

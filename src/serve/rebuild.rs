@@ -1,9 +1,9 @@
 //! Turns a batch of changed source files into a new site: reloads settings if `book.toml`
 //! changed, rebuilds with the render cache, works out what changed, and publishes or reports.
 
-use super::state::{Problem, State};
+use super::state::State;
 use crate::Log;
-use crate::diagnostics::{ContentErrors, display_path};
+use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::output::Files;
 use crate::settings::{Overrides, Settings};
 use crate::site::{self, Cache};
@@ -118,7 +118,7 @@ impl Builder {
             plural(problems.len())
         );
         for p in &problems {
-            eprintln!("  {}", describe(p));
+            eprintln!("  {p}");
         }
         self.state.fail(problems);
     }
@@ -136,22 +136,11 @@ fn source_list(rel: &[String]) -> String {
     }
 }
 
-/// `file:line:col: message`, leaving out what is unknown.
-pub fn describe(p: &Problem) -> String {
-    let loc = match (p.file.as_str(), p.line, p.col) {
-        ("", _, _) => String::new(),
-        (f, 0, _) => format!("{f}: "),
-        (f, l, 0) => format!("{f}:{l}: "),
-        (f, l, c) => format!("{f}:{l}:{c}: "),
-    };
-    format!("{loc}{}", p.message)
-}
-
 /// A build error as located problems: content errors carry their own locations; other errors
 /// (templates, I/O) are one problem, located when the message names a template and line.
-pub fn problems(e: &anyhow::Error) -> Vec<Problem> {
+pub fn problems(e: &anyhow::Error) -> Vec<Diagnostic> {
     if let Some(c) = e.downcast_ref::<ContentErrors>() {
-        return c.0.iter().map(Problem::from).collect();
+        return c.0.clone();
     }
     let message = format!("{e:#}");
     let mut file = String::new();
@@ -176,12 +165,7 @@ pub fn problems(e: &anyhow::Error) -> Vec<Problem> {
             Some((l.parse().ok()?, c.parse().ok()?))
         })
         .unwrap_or((0, 0));
-    vec![Problem {
-        file,
-        line,
-        col,
-        message,
-    }]
+    vec![Diagnostic::error(file, line, col, message)]
 }
 
 /// Site paths added, changed or removed between two builds.

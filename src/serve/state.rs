@@ -15,7 +15,7 @@ pub enum Message {
     Hello {
         instance: String,
         build: u64,
-        errors: Option<Vec<Problem>>,
+        errors: Option<Vec<Diagnostic>>,
     },
     /// A good build replaced the site.
     Reload {
@@ -28,32 +28,12 @@ pub enum Message {
         focus: Vec<String>,
     },
     /// The rebuild failed; the last good site is still served.
-    Errors { build: u64, errors: Vec<Problem> },
-}
-
-/// One build error as the overlay shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Problem {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-impl From<&Diagnostic> for Problem {
-    fn from(d: &Diagnostic) -> Self {
-        Problem {
-            file: d.file.clone(),
-            line: d.line,
-            col: d.col,
-            message: d.message.clone(),
-        }
-    }
+    Errors { build: u64, errors: Vec<Diagnostic> },
 }
 
 struct Status {
     build: u64,
-    errors: Option<Vec<Problem>>,
+    errors: Option<Vec<Diagnostic>>,
 }
 
 /// Shared server state; the site is replaced whole, never edited in place.
@@ -107,12 +87,12 @@ impl State {
     }
 
     /// Record a failed rebuild; the site stays as it was.
-    pub fn fail(&self, errors: Vec<Problem>) {
+    pub fn fail(&self, errors: Vec<Diagnostic>) {
         let build = self.next_build(Some(errors.clone()));
         self.send(Message::Errors { build, errors });
     }
 
-    fn next_build(&self, errors: Option<Vec<Problem>>) -> u64 {
+    fn next_build(&self, errors: Option<Vec<Diagnostic>>) -> u64 {
         let mut st = self.status.lock().unwrap_or_else(|p| p.into_inner());
         st.build += 1;
         st.errors = errors;

@@ -24,7 +24,12 @@ export async function openPage(browser, opts = {}) {
   page.problems = [];
   page.on("console", (m) => { if (m.type() === "error") page.problems.push("console: " + m.text()); });
   page.on("pageerror", (e) => page.problems.push("pageerror: " + e.message));
-  page.on("requestfailed", (r) => page.problems.push("requestfailed: " + r.url() + " " + (r.failure() || {}).errorText));
+  // ERR_ABORTED is the browser cancelling a load itself (the page navigated or closed first, as
+  // a favicon still loading on a busy machine); a missing or refused file fails with its own code.
+  page.on("requestfailed", (r) => {
+    const why = (r.failure() || {}).errorText;
+    if (why !== "net::ERR_ABORTED") page.problems.push("requestfailed: " + r.url() + " " + why);
+  });
   return { context, page };
 }
 

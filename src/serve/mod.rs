@@ -4,6 +4,7 @@
 //! whole ([`state`]) and only then announced to browsers over a WebSocket ([`http`]), whose small
 //! script ([`RELOAD_JS`]) reloads the page, swaps stylesheets or shows the error overlay.
 
+mod guard;
 mod http;
 mod rebuild;
 mod state;
@@ -51,7 +52,8 @@ pub fn run(
         if args.open {
             open_browser(&url);
         }
-        let app = http::router(state.clone());
+        let guard = guard::Guard::new(&args.host, &args.allowed_hosts, log.quiet);
+        let app = http::router(state.clone(), Arc::new(guard));
         let shutdown_state = state.clone();
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {

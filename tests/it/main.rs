@@ -10,3 +10,4 @@ mod export;
 mod pages;
 mod reader;
 mod serve;
+mod template_errors;

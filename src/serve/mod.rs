@@ -72,8 +72,9 @@ pub fn run(
 }
 
 /// Serve-only settings: the reload script on, and no site URL (the preview lives at `/`, and a
-/// `<base>` pointing at the published path would break every link).
-pub(crate) fn serve_settings(mut s: Settings) -> Settings {
+/// `<base>` pointing at the published path would break every link). Public for the
+/// differential test, which builds with exactly these settings.
+pub fn serve_settings(mut s: Settings) -> Settings {
     s.live_reload = true;
     s.site_url = None;
     s

@@ -6,6 +6,7 @@ mod authoring;
 mod build;
 mod check;
 mod diagrams;
+mod differential;
 mod export;
 mod pages;
 mod reader;

@@ -5,6 +5,10 @@
 //!
 //! BOOK is copied to a temp folder first (the original is never edited); the server is the
 //! release binary `target/release/handbook` (override with HANDBOOK_BIN).
+//!
+//! With CODE_LINES=N each save also adds a code block of N lines never seen before (what grows
+//! the highlight cache); the server's resident memory after the first and the last save is
+//! printed either way.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -86,10 +90,24 @@ fn main() {
 
     let mut ws = Socket::connect(port_used);
     let _hello = ws.next();
+    let code_lines: usize = std::env::var("CODE_LINES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     let mut times = Vec::with_capacity(edits);
+    let mut rss_first = None;
     for i in 0..edits {
-        let text =
+        let mut text =
             format!("{original}\nLatency probe {i}: a sentence that changes on every save.\n");
+        if code_lines > 0 {
+            text.push_str("\n```rust\n");
+            for l in 0..code_lines {
+                text.push_str(&format!(
+                    "let edit_{i}_line_{l} = compute({i}, {l}); // save {i}\n"
+                ));
+            }
+            text.push_str("```\n");
+        }
         let t0 = Instant::now();
         std::fs::write(&target, text).unwrap();
         loop {
@@ -103,14 +121,26 @@ fn main() {
             );
         }
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if i == 0 {
+            rss_first = rss_mib(child.id());
+        }
         std::thread::sleep(Duration::from_millis(150));
     }
+    let rss_last = rss_mib(child.id());
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
     let _ = child.wait();
     let log: Vec<String> = rx.try_iter().collect();
     stage_medians(&log);
+    if let Some(l) = log.iter().rev().find(|l| l.contains("highlight cache")) {
+        println!("last rebuild: {}", l.trim());
+    }
+    println!(
+        "server memory (VmRSS): {:.1} MiB after the first save, {:.1} MiB after save {edits}",
+        rss_first.unwrap_or(f64::NAN),
+        rss_last.unwrap_or(f64::NAN)
+    );
 
     times.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
@@ -150,6 +180,20 @@ fn stage_medians(log: &[String]) {
         "median per stage (ms, inside the server): {}",
         line.join(", ")
     );
+}
+
+/// A process's resident memory (Linux `VmRSS`), in MiB.
+fn rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 fn copy(from: &Path, to: &Path) {

@@ -54,6 +54,8 @@ fn report(settings: &Settings, site: &Site, log: &Log, write_ms: f64, start: Ins
             site.stats.all_notes_bytes / 1024,
             site.stats.search_index_bytes / 1024
         );
+        let (blocks, bytes) = crate::render::highlight::block_cache_size();
+        eprintln!("  highlight cache {blocks} blocks, {} KiB", bytes / 1024);
     }
     eprintln!(
         "built {} notes, {} pages, {} warning{} in {:.0} ms -> {}",

@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// Address to listen on; only 127.0.0.1 unless you ask for another.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// Also answer requests whose Host header names NAME (repeatable). Loopback names and
+    /// addresses and the --host address are always allowed; others get 403.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
     /// Open the browser.
     #[arg(long)]
     pub open: bool,

@@ -1,5 +1,6 @@
 //! Build-time syntax highlighting with syntect: grammars loaded once, each token classed by its colour in the light and the dark theme, one stylesheet for both.
 
+use super::bounded_cache::BoundedCache;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -11,9 +12,16 @@ use syntect::util::LinesWithEndings;
 /// The grammars (two-face's bundle: syntect's defaults plus TOML, protobuf, GraphQL, HTTP...).
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
 
-/// Highlighted lines keyed by (language, code): identical blocks are highlighted once per process.
-type LineCache = HashMap<(String, String), Arc<Vec<String>>>;
-static CACHE: LazyLock<Mutex<LineCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Highlighted lines keyed by (language, code): identical blocks are highlighted once per
+/// process. Bounded, so a long `serve` session that keeps editing code blocks does not grow it
+/// without end; the budget holds the blocks of a 5,000-note book several times over (the
+/// generated 5,000-note corpus fills 5 MiB, this book 153 KiB).
+type LineCache = BoundedCache<(String, String), Arc<Vec<String>>>;
+static CACHE: LazyLock<Mutex<LineCache>> =
+    LazyLock::new(|| Mutex::new(BoundedCache::new(CACHE_BUDGET)));
+
+/// Bytes of code and highlighted HTML the block cache holds at most (both generations).
+const CACHE_BUDGET: usize = 32 << 20;
 
 /// Options an author can put after the language: `sql {hl_lines=[2,"4-5"], linenos=true, title="schema.sql"}`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -298,14 +306,21 @@ fn fenced_blocks(src: &str) -> Vec<(&str, String)> {
 
 fn cached_lines(syntax: &'static SyntaxReference, code: &str) -> Arc<Vec<String>> {
     let key = (syntax.name.clone(), code.to_string());
-    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(hit) = CACHE.lock().ok().and_then(|mut c| c.get(&key)) {
         return hit;
     }
     let lines = Arc::new(highlight_lines(syntax, code));
+    // What the entry costs: the key, each line's text and its `String`, the map's slot.
+    let size = key.0.len() + key.1.len() + lines.iter().map(|l| l.len() + 24).sum::<usize>() + 96;
     if let Ok(mut c) = CACHE.lock() {
-        c.insert(key, lines.clone());
+        c.insert(key, lines.clone(), size);
     }
     lines
+}
+
+/// The highlighted-block cache's size: (blocks, bytes counted against its budget).
+pub fn block_cache_size() -> (usize, usize) {
+    CACHE.lock().map_or((0, 0), |c| (c.len(), c.bytes()))
 }
 
 fn highlight_lines(syntax: &'static SyntaxReference, code: &str) -> Vec<String> {

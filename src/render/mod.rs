@@ -1,5 +1,6 @@
 //! Rendering: each note's Markdown to HTML once, with code highlighted and diagrams drawn.
 
+mod bounded_cache;
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;

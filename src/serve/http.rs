@@ -18,12 +18,17 @@ pub const SOCKET_PATH: &str = "/__handbook/ws";
 /// Shown for unknown paths when the book has no 404 page yet (its first build failed).
 const FALLBACK_404: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>The book has not built yet; fix the errors shown and this page reloads.</p><script src=\"/__handbook/reload.js\" defer></script></body></html>";
 
-pub fn router(state: Arc<State>) -> Router {
+/// Every route sits behind the [`guard`](super::guard): requests for other hosts get 403.
+pub fn router(state: Arc<State>, guard: Arc<super::guard::Guard>) -> Router {
     Router::new()
         .route(RELOAD_PATH, get(reload_js))
         .route(SOCKET_PATH, get(socket))
         .fallback(page)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            super::guard::gate,
+        ))
 }
 
 async fn reload_js() -> Response {

@@ -4,6 +4,7 @@
 //! whole ([`state`]) and only then announced to browsers over a WebSocket ([`http`]), whose small
 //! script ([`RELOAD_JS`]) reloads the page, swaps stylesheets or shows the error overlay.
 
+mod guard;
 mod http;
 mod rebuild;
 mod state;
@@ -51,7 +52,8 @@ pub fn run(
         if args.open {
             open_browser(&url);
         }
-        let app = http::router(state.clone());
+        let guard = guard::Guard::new(&args.host, &args.allowed_hosts, log.quiet);
+        let app = http::router(state.clone(), Arc::new(guard));
         let shutdown_state = state.clone();
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -70,8 +72,9 @@ pub fn run(
 }
 
 /// Serve-only settings: the reload script on, and no site URL (the preview lives at `/`, and a
-/// `<base>` pointing at the published path would break every link).
-pub(crate) fn serve_settings(mut s: Settings) -> Settings {
+/// `<base>` pointing at the published path would break every link). Public for the
+/// differential test, which builds with exactly these settings.
+pub fn serve_settings(mut s: Settings) -> Settings {
     s.live_reload = true;
     s.site_url = None;
     s

@@ -92,6 +92,8 @@ impl Builder {
                         for (stage, ms, _) in &new.stats.timings {
                             eprintln!("  {stage:<8} {ms:>8.1} ms");
                         }
+                        let (blocks, bytes) = crate::render::highlight::block_cache_size();
+                        eprintln!("  highlight cache {blocks} blocks, {} KiB", bytes / 1024);
                     }
                 }
             }

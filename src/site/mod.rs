@@ -10,6 +10,7 @@ mod context;
 mod files;
 mod pages;
 pub mod search;
+mod template_errors;
 pub mod templates;
 
 pub use cache::Cache;
@@ -93,7 +94,8 @@ pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -
         theme?,
         &mut stats,
         &mut cache.compose,
-    )?;
+    )
+    .map_err(|e| template_errors::locate_render(e, &settings.root))?;
     if cache.single {
         cache.forget_between_builds(&mut rendered);
     }

@@ -1,5 +1,6 @@
 //! Tera templates and theme files: built-in ones embedded in the binary, overridden file by file by the book's own.
 
+use super::template_errors::{RenderError, Source, parse_error};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,9 +27,12 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
 
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.
 pub fn load(root: &Path) -> Result<Tera> {
-    let mut sources: BTreeMap<String, String> = BUILTIN_TEMPLATES
+    let mut sources: BTreeMap<String, Source> = BUILTIN_TEMPLATES
         .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .map(|(n, s)| {
+            let text = s.to_string();
+            (n.to_string(), Source { text, own: false })
+        })
         .collect();
     let dir = root.join("templates");
     if dir.is_dir() {
@@ -45,21 +49,23 @@ pub fn load(root: &Path) -> Result<Tera> {
                 .replace('\\', "/");
             let text = std::fs::read_to_string(e.path())
                 .with_context(|| format!("templates/{name}: cannot read as UTF-8"))?;
-            sources.insert(name, text);
+            sources.insert(name, Source { text, own: true });
         }
     }
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
+        .map_err(|e| parse_error(&causes(&e), &sources))?;
     Ok(tera)
 }
 
 /// Render a template, turning Tera's nested errors into one readable line.
 pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
-    let mut page = tera
-        .render(name, ctx)
-        .map_err(|e| anyhow::anyhow!("templates/{name}: {}", error_chain(&e)))?;
+    let mut page = tera.render(name, ctx).map_err(|e| RenderError {
+        name: name.to_string(),
+        causes: causes(&e),
+        chain: error_chain(&e),
+    })?;
     // Tera grows its buffer by doubling: a 16 KB page can sit in 32 KB. Pages are kept until
     // written, so at 5,000 notes the slack would be tens of MiB of peak memory.
     page.shrink_to_fit();
@@ -68,6 +74,11 @@ pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
 
 /// Tera hides the real cause several levels deep: print the whole chain once.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
+    causes(e).join(": ")
+}
+
+/// Each distinct message of an error's chain, outermost first.
+fn causes(e: &dyn std::error::Error) -> Vec<String> {
     let mut parts = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(c) = cur {
@@ -77,7 +88,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         }
         cur = c.source();
     }
-    parts.join(": ")
+    parts
 }
 
 /// Escape like Tera does, but leave `/` alone so URLs in attributes stay readable.

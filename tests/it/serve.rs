@@ -22,8 +22,13 @@ struct Server {
 
 impl Server {
     fn start(book: &TestBook, port: u16) -> Server {
+        Server::start_with(book, port, &[])
+    }
+
+    fn start_with(book: &TestBook, port: u16, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
             .args(["serve", "--port", &port.to_string()])
+            .args(extra)
             .current_dir(book.root())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -408,5 +413,127 @@ fn a_browser_sees_edits_errors_and_style_changes_live() {
             b.root().to_str().unwrap(),
             shots.to_str().unwrap(),
         ],
+    );
+}
+
+/// Send `head` (request line and headers, without the blank line) as is; the status and body.
+fn raw_request(port: u16, head: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(s, "{head}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    // An accepted upgrade keeps the connection open: read what arrives, then stop.
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = s.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.starts_with(b"HTTP/1.1 101") && buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn get_with_host(port: u16, host: &str) -> (u16, String) {
+    raw_request(port, &format!("GET /first.html HTTP/1.1\r\nHost: {host}"))
+}
+
+fn upgrade(port: u16, host: &str, origin: Option<&str>) -> u16 {
+    let origin = origin
+        .map(|o| format!("\r\nOrigin: {o}"))
+        .unwrap_or_default();
+    raw_request(
+        port,
+        &format!(
+            "GET /__handbook/ws HTTP/1.1\r\nHost: {host}{origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13"
+        ),
+    )
+    .0
+}
+
+#[test]
+fn only_this_machine_and_allowed_hosts_are_answered() {
+    let b = book();
+    let mut srv = Server::start_with(&b, free_port(), &["--allowed-host", "book.test"]);
+    let p = srv.port;
+    for host in [
+        format!("127.0.0.1:{p}"),
+        format!("localhost:{p}"),
+        format!("docs.localhost:{p}"),
+        format!("[::1]:{p}"),
+        format!("127.0.0.2:{p}"),
+        format!("book.test:{p}"),
+        "book.test".into(),
+    ] {
+        let (st, body) = get_with_host(p, &host);
+        assert_eq!(st, 200, "{host}: {body}");
+        assert!(body.contains("First Note"), "{host}");
+    }
+    // DNS rebinding: the attacker's name now points at 127.0.0.1; the Host still says so.
+    for host in [
+        format!("evil.example:{p}"),
+        "evil.example".into(),
+        format!("localhost.evil.example:{p}"),
+        format!("10.1.2.3:{p}"),
+        format!("sub.book.test:{p}"),
+    ] {
+        let (st, body) = get_with_host(p, &host);
+        assert_eq!(st, 403, "{host}: {body}");
+        assert!(!body.contains("First Note"), "{host}");
+        assert_eq!(body.lines().count(), 1, "one line: {body}");
+        assert!(body.contains("--allowed-host"), "{body}");
+    }
+    // The same host again is refused without another terminal line.
+    assert_eq!(get_with_host(p, "evil.example").0, 403);
+    assert_eq!(get_with_host(p, "last.example").0, 403);
+    srv.wait_line(|l| l.contains("last.example"), WAIT);
+    let evil = srv
+        .log
+        .iter()
+        .filter(|l| l.starts_with("refused") && l.contains("Host `evil.example"))
+        .count();
+    assert_eq!(evil, 1, "{:?}", srv.log);
+    assert!(srv.interrupt().success());
+}
+
+#[test]
+fn the_reload_socket_takes_only_same_origin_upgrades() {
+    let b = book();
+    let srv = Server::start(&b, free_port());
+    let p = srv.port;
+    let host = format!("127.0.0.1:{p}");
+    assert_eq!(upgrade(p, &host, Some(&format!("http://{host}"))), 101);
+    // A program (no Origin) may connect; its Host is still checked.
+    assert_eq!(upgrade(p, &host, None), 101);
+    assert_eq!(upgrade(p, &format!("evil.example:{p}"), None), 403);
+    for origin in [
+        "http://evil.example".to_string(),
+        format!("http://evil.example:{p}"),
+        format!("http://localhost:{p}"),
+        format!("http://127.0.0.1:{}", p.wrapping_add(1)),
+        "null".into(),
+    ] {
+        assert_eq!(upgrade(p, &host, Some(&origin)), 403, "{origin}");
+    }
+    // A rebound page is same-origin with itself, but its Host is refused.
+    assert_eq!(
+        upgrade(
+            p,
+            &format!("evil.example:{p}"),
+            Some(&format!("http://evil.example:{p}"))
+        ),
+        403
     );
 }

@@ -1,3 +1,4 @@
 //! Low-level helpers shared by every stage; imports nothing else of ours.
 
+pub mod html;
 pub mod mime;

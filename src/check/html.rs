@@ -1,9 +1,9 @@
 //! A small HTML scanner for the link checker: the URLs a page references and the ids it defines.
 //!
-//! It reads tags and attributes the way a browser's tokenizer does for well-formed pages (quoted,
-//! unquoted and valueless attributes, entities, comments, raw-text `<script>`/`<style>`), which is
-//! all a generated site needs; it builds no tree.
+//! It reads the page with the shared tokenizer of `util::html` and keeps ranges into the page
+//! rather than copies; it builds no tree.
 
+use crate::util::html::{Attr, StartTag, Token, Tokenizer, decode_attribute, decode_text};
 use std::borrow::Cow;
 
 /// A URL found in an attribute of the page.
@@ -45,37 +45,21 @@ impl UrlRef<'_> {
         let slice = |start: usize, len: u32| html.get(start..start + len as usize).unwrap_or("");
         match self.text_at {
             TextAt::None => String::new(),
-            TextAt::Alt { start, len } => decode_entities(slice(start, len)).into_owned(),
+            TextAt::Alt { start, len } => decode_attribute(slice(start, len)).into_owned(),
             TextAt::Content { start, len } => link_text(slice(start, len)),
         }
     }
 }
 
-/// The text of an `<a>`'s content, read the way the scanner walks a page.
+/// The text of an `<a>`'s content: its text tokens, without tags, comments or raw text.
 fn link_text(raw: &str) -> String {
-    let b = raw.as_bytes();
+    let mut tok = Tokenizer::new(raw);
     let mut text = String::new();
-    let mut i = 0;
-    while let Some(lt) = memchr(b'<', &b[i..]).map(|p| p + i) {
-        text.push_str(&raw[i..lt]);
-        let rest = &b[lt..];
-        i = if rest.starts_with(b"<!--") {
-            memchr::memmem::find(rest, b"-->")
-                .map(|e| lt + e + 3)
-                .unwrap_or(b.len())
-        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
-            memchr(b'>', rest).map(|e| lt + e + 1).unwrap_or(b.len())
-        } else {
-            let name = tag_name(&raw[lt + 1..]);
-            if name.is_empty() || !rest[1].is_ascii_alphabetic() {
-                text.push('<');
-                lt + 1
-            } else {
-                attributes(raw, lt + 1 + name.len(), &mut Vec::new())
-            }
-        };
+    while let Some(t) = tok.next() {
+        if let Token::Text(s) = t {
+            text.push_str(s);
+        }
     }
-    text.push_str(&raw[i.min(b.len())..]);
     clean_text(&text)
 }
 
@@ -199,8 +183,6 @@ struct Scanner<'h> {
     i: usize,
     /// Index into `out.urls` of the open `<a>`, and where its content starts.
     open_a: Option<(usize, usize)>,
-    /// Attributes of the current tag (reused: no allocation per tag).
-    attrs: Vec<Attr<'h>>,
 }
 
 impl<'h> Scanner<'h> {
@@ -209,7 +191,6 @@ impl<'h> Scanner<'h> {
             out: Scan::default(),
             i: from,
             open_a: None,
-            attrs: Vec::new(),
         }
     }
 
@@ -220,113 +201,90 @@ impl<'h> Scanner<'h> {
         self.out
     }
 
-    /// Scan tags until the next `<` is at or after `stop` (or the page ends).
+    /// Scan tags until the next markup is at or after `stop` (or the page ends).
     fn run(&mut self, html: &'h str, stop: usize) {
-        let bytes = html.as_bytes();
+        let mut tok = Tokenizer::at(html, self.i);
+        tok.stop_at(stop);
+        let mut at = tok.pos();
+        while let Some(t) = tok.next() {
+            match t {
+                // `</a>` ends a link's text.
+                Token::End { name, .. } if name == "a" => {
+                    if let Some((idx, start)) = self.open_a.take() {
+                        let (start, len) = TextAt::range(start, at);
+                        self.out.urls[idx].text_at = TextAt::Content { start, len };
+                    }
+                }
+                Token::Start(tag) => self.start_tag(&tag, tok.attrs(), tok.pos()),
+                _ => {}
+            }
+            at = tok.pos();
+        }
+        self.i = tok.pos();
+    }
+
+    /// Record the ids and URLs of one start tag, which ends at `end`. Values are decoded only
+    /// for the attributes the checker reads.
+    fn start_tag(&mut self, tag: &StartTag<'h>, attrs: &[Attr<'h>], end: usize) {
         let out = &mut self.out;
-        let open_a = &mut self.open_a;
-        let mut i = self.i;
-        while i < bytes.len() {
-            let Some(lt) = memchr(b'<', &bytes[i..]).map(|p| p + i) else {
-                i = bytes.len();
-                break;
-            };
-            if lt >= stop {
-                break;
-            }
-            let rest = &bytes[lt..];
-            if rest.starts_with(b"<!--") {
-                i = memchr::memmem::find(rest, b"-->")
-                    .map(|e| lt + e + 3)
-                    .unwrap_or(bytes.len());
-                continue;
-            }
-            if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
-                i = memchr(b'>', rest)
-                    .map(|e| lt + e + 1)
-                    .unwrap_or(bytes.len());
-                continue;
-            }
-            if rest.starts_with(b"</") {
-                // Only `</a>` matters (it ends a link's text): `</a` not followed by a name byte.
-                let is_a = rest.get(2).is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
-                    && !rest.get(3).copied().is_some_and(is_name_byte);
-                if is_a && let Some((idx, start)) = open_a.take() {
-                    let (start, len) = TextAt::range(start, lt);
-                    out.urls[idx].text_at = TextAt::Content { start, len };
+        let name = &tag.name;
+        let alt = alt_of(attrs);
+        for a in attrs {
+            let an = a.name.as_ref();
+            if an == "id" && !a.value.is_empty() {
+                out.ids.push(IdDef {
+                    offset: a.offset,
+                    id: decode_attribute(a.value),
+                    is_id: true,
+                });
+            } else if an == "name" && name == "a" && !a.value.is_empty() {
+                out.ids.push(IdDef {
+                    offset: a.offset,
+                    id: decode_attribute(a.value),
+                    is_id: false,
+                });
+            } else if an == "href" && name == "base" {
+                out.base = Some(decode_attribute(a.value));
+            } else if URL_ATTRS.contains(&an) {
+                if name == "a" {
+                    self.open_a = Some((out.urls.len(), end));
                 }
-                i = memchr(b'>', rest)
-                    .map(|e| lt + e + 1)
-                    .unwrap_or(bytes.len());
-                continue;
-            }
-            let name = tag_name(&html[lt + 1..]);
-            if name.is_empty() || !rest[1].is_ascii_alphabetic() {
-                // A lone `<` in text.
-                i = lt + 1;
-                continue;
-            }
-            self.attrs.clear();
-            i = attributes(html, lt + 1 + name.len(), &mut self.attrs);
-            let attrs = &self.attrs;
-            // Values are decoded only for the attributes the checker reads.
-            let alt = alt_of(attrs);
-            for a in attrs {
-                let an = a.name.as_ref();
-                if an == "id" && !a.value.is_empty() {
-                    out.ids.push(IdDef {
-                        offset: a.offset,
-                        id: decode_entities(a.value),
-                        is_id: true,
-                    });
-                } else if an == "name" && name == "a" && !a.value.is_empty() {
-                    out.ids.push(IdDef {
-                        offset: a.offset,
-                        id: decode_entities(a.value),
-                        is_id: false,
-                    });
-                } else if an == "href" && name == "base" {
-                    out.base = Some(decode_entities(a.value));
-                } else if URL_ATTRS.contains(&an) {
-                    if name == "a" {
-                        *open_a = Some((out.urls.len(), i));
-                    }
-                    out.urls.push(UrlRef {
-                        offset: a.offset,
-                        element: name.clone(),
-                        url: decode_entities(a.value),
-                        text_at: alt,
-                    });
-                } else if an == "srcset" {
-                    let mut off = a.offset;
-                    let decoded = decode_entities(a.value);
-                    for candidate in decoded.split(',') {
-                        let url = candidate.split_whitespace().next().unwrap_or("");
-                        if !url.is_empty() {
-                            // Borrow the page when decoding changed nothing.
-                            let url = match &decoded {
-                                Cow::Borrowed(d) => {
-                                    let start = url.as_ptr() as usize - d.as_ptr() as usize;
-                                    Cow::Borrowed(&d[start..start + url.len()])
-                                }
-                                Cow::Owned(_) => Cow::Owned(url.to_string()),
-                            };
-                            out.urls.push(UrlRef {
-                                offset: off,
-                                element: name.clone(),
-                                url,
-                                text_at: alt,
-                            });
-                        }
-                        off += candidate.len() + 1;
-                    }
-                }
-            }
-            if matches!(name.as_ref(), "script" | "style" | "textarea" | "title") {
-                i = find_close(bytes, i, name.as_bytes());
+                out.urls.push(UrlRef {
+                    offset: a.offset,
+                    element: name.clone(),
+                    url: decode_attribute(a.value),
+                    text_at: alt,
+                });
+            } else if an == "srcset" {
+                srcset(out, a, name, alt);
             }
         }
-        self.i = i;
+    }
+}
+
+/// One URL for each candidate of a `srcset`.
+fn srcset<'h>(out: &mut Scan<'h>, a: &Attr<'h>, element: &Cow<'h, str>, alt: TextAt) {
+    let mut off = a.offset;
+    let decoded = decode_attribute(a.value);
+    for candidate in decoded.split(',') {
+        let url = candidate.split_whitespace().next().unwrap_or("");
+        if !url.is_empty() {
+            // Borrow the page when decoding changed nothing.
+            let url = match &decoded {
+                Cow::Borrowed(d) => {
+                    let start = url.as_ptr() as usize - d.as_ptr() as usize;
+                    Cow::Borrowed(&d[start..start + url.len()])
+                }
+                Cow::Owned(_) => Cow::Owned(url.to_string()),
+            };
+            out.urls.push(UrlRef {
+                offset: off,
+                element: element.clone(),
+                url,
+                text_at: alt,
+            });
+        }
+        off += candidate.len() + 1;
     }
 }
 
@@ -340,116 +298,6 @@ fn alt_of(attrs: &[Attr<'_>]) -> TextAt {
             TextAt::Alt { start, len }
         })
         .unwrap_or_default()
-}
-
-struct Attr<'h> {
-    /// Lower case.
-    name: Cow<'h, str>,
-    /// As written: entities not yet decoded.
-    value: &'h str,
-    offset: usize,
-}
-
-/// Parse attributes from `start` (just after the tag name) to the closing `>` into `out`;
-/// returns the offset after the tag.
-fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> usize {
-    let b = html.as_bytes();
-    let mut i = start;
-    loop {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        if i >= b.len() {
-            return b.len();
-        }
-        if b[i] == b'>' {
-            return i + 1;
-        }
-        let ns = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
-        let name = lower(&html[ns..i]);
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let (vs, ve, next) = match b.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let e = memchr(q, &b[i + 1..]).map(|p| i + 1 + p).unwrap_or(b.len());
-                    (i + 1, e, (e + 1).min(b.len()))
-                }
-                _ => {
-                    let mut e = i;
-                    while e < b.len() && !b[e].is_ascii_whitespace() && b[e] != b'>' {
-                        e += 1;
-                    }
-                    (i, e, e)
-                }
-            };
-            out.push(Attr {
-                name,
-                value: &html[vs..ve],
-                offset: vs,
-            });
-            i = next;
-        } else {
-            out.push(Attr {
-                name,
-                value: "",
-                offset: ns,
-            });
-        }
-    }
-}
-
-/// Offset of the `</name` that ends a raw-text element (any case), or the end of the page.
-fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
-    let mut i = from;
-    while let Some(p) = memchr(b'<', &b[i..]) {
-        let at = i + p;
-        let rest = &b[at + 1..];
-        if rest.first() == Some(&b'/')
-            && rest.len() > name.len()
-            && rest[1..=name.len()].eq_ignore_ascii_case(name)
-        {
-            return at;
-        }
-        i = at + 1;
-    }
-    b.len()
-}
-
-fn is_name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_')
-}
-
-fn tag_name(s: &str) -> Cow<'_, str> {
-    let b = s.as_bytes();
-    let mut end = 0;
-    let mut upper = false;
-    while end < b.len() && is_name_byte(b[end]) {
-        upper |= b[end].is_ascii_uppercase();
-        end += 1;
-    }
-    if upper {
-        Cow::Owned(s[..end].to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(&s[..end])
-    }
-}
-
-/// `s` in ASCII lower case, borrowed when it already is.
-fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|c| c.is_ascii_uppercase()) {
-        Cow::Owned(s.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -471,7 +319,7 @@ fn clean_text(s: &str) -> String {
             _ => {}
         }
     }
-    decode_entities(&plain)
+    decode_text(&plain)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -497,63 +345,9 @@ fn is_clean(s: &str) -> bool {
     true
 }
 
-/// Decode character references: `&amp;`, `&#x2F;`, `&#47;` and the few named ones templates use.
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
-    if memchr(b'&', s.as_bytes()).is_none() {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        let after = &rest[p + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let body = &after[..e];
-            let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
-                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-            } else if let Some(dec) = body.strip_prefix('#') {
-                dec.parse::<u32>().ok().and_then(char::from_u32)
-            } else {
-                match body {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    "nbsp" => Some('\u{a0}'),
-                    _ => None,
-                }
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn entities_numeric_and_named() {
-        assert_eq!(decode_entities("..&#x2F;a&#47;b&amp;c&lt;"), "../a/b&c<");
-        assert_eq!(
-            decode_entities("a & b &unknown; &#xZZ;"),
-            "a & b &unknown; &#xZZ;"
-        );
-    }
 
     #[test]
     fn urls_ids_and_text() {

@@ -7,7 +7,6 @@
 //! A crawl finding inside a note's body is traced back to the note's source line.
 
 pub mod external;
-mod fasthash;
 mod html;
 
 use crate::book::Book;
@@ -22,8 +21,8 @@ use crate::util::paths::{percent_decode, resolve_relative};
 use crate::util::slug::slugify;
 use crate::{Log, Outcome};
 use anyhow::Result;
-use fasthash::{FastMap, FastSet};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -563,115 +562,9 @@ impl<'a> Crawl<'a> {
             BTreeMap::new();
         for f in found {
             let page = &self.pages[f.page];
-            let region = page
-                .regions
-                .iter()
-                .find(|r| r.start <= f.offset && f.offset < r.end);
-            let mut p = Problem {
-                severity: Severity::Error,
-                file: String::new(),
-                line: 0,
-                col: 0,
-                kind: f.kind,
-                text: f.text,
-                target: f.target,
-                reason: f.reason,
-                suggestion: f.suggestion,
-                pages: vec![page.path.to_string()],
+            let Some(p) = self.trace(f, flagged, &templates, &out_dir) else {
+                continue;
             };
-            if let Some(r) = region {
-                let note = &self.book.notes[r.note];
-                let rn = &self.rendered[r.note];
-                if f.kind != "id" {
-                    let matches: Vec<usize> = rn
-                        .links
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, l)| {
-                            html::decode_entities(&materialize(&l.href, &note.slug, r.view))
-                                == p.target
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    if matches.iter().any(|&i| flagged.contains(&(r.note, i))) {
-                        continue;
-                    }
-                    if let Some(&i) = matches.first() {
-                        let l = &rn.links[i];
-                        p.line = l.line;
-                        p.col = l.col;
-                        p.text = l.text.clone();
-                        p.target = l.dest.clone();
-                        p.kind = if l.is_image { "image" } else { "link" };
-                    }
-                }
-                // A raw `<a href="#x">` in a note: fine on its own page, broken on the all-notes page.
-                let raw_anchor = (f.kind != "id" && p.line == 0 && r.view == View::AllNotes)
-                    .then(|| p.target.strip_prefix('#').map(percent_decode))
-                    .flatten()
-                    .filter(|frag| {
-                        page.targets
-                            .contains(format!("{}--{frag}", note.slug).as_str())
-                    });
-                if f.kind == "id"
-                    && r.view == View::AllNotes
-                    && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
-                {
-                    p.target = id.to_string();
-                }
-                let at = if f.kind == "id" {
-                    // The k-th element with this id in the note is its k-th source of the id.
-                    let k = page
-                        .scan
-                        .ids
-                        .iter()
-                        .filter(|d| {
-                            d.is_id
-                                && d.offset < f.offset
-                                && r.start <= d.offset
-                                && d.id
-                                    == page
-                                        .scan
-                                        .ids
-                                        .iter()
-                                        .find(|x| x.offset == f.offset)
-                                        .map(|x| x.id.as_ref())
-                                        .unwrap_or("")
-                        })
-                        .count();
-                    let sources = find_id_sources(&note.body, &p.target);
-                    sources
-                        .get(k)
-                        .or(sources.last())
-                        .map(|&o| line_col(&note.body, o))
-                } else if p.line == 0 {
-                    locate_link_in_note(&note.body, &p.target, &note.slug, r.view)
-                } else {
-                    None
-                };
-                if let Some((l, c)) = at {
-                    p.line = note.body_line + l - 1;
-                    p.col = c;
-                }
-                if let Some(frag) = raw_anchor {
-                    p.reason = format!(
-                        "raw HTML links are not rewritten for the all-notes page, where this note's ids are `{}--{frag}`; use a Markdown link [{}](#{frag})",
-                        note.slug, p.text
-                    );
-                    p.suggestion = None;
-                }
-                p.file = note.rel_path.clone();
-            } else if let Some((file, l, c)) = locate_in_templates(&templates, f.kind, &p.target) {
-                p.file = file;
-                p.line = l;
-                p.col = c;
-            } else {
-                let (l, c) = line_col(&page.html, f.offset);
-                p.file = format!("{out_dir}/{}", page.path);
-                p.line = l;
-                p.col = c;
-                p.reason.push_str(" (from the page template)");
-            }
             let key = (
                 p.file.clone(),
                 p.line,
@@ -687,6 +580,158 @@ impl<'a> Crawl<'a> {
             }
         }
         grouped.into_values().collect()
+    }
+
+    /// One crawl finding as a problem at its source; `None` when the source pass reported it.
+    fn trace(
+        &self,
+        f: Found,
+        flagged: &HashSet<(usize, usize)>,
+        templates: &[(String, String)],
+        out_dir: &str,
+    ) -> Option<Problem> {
+        let page = &self.pages[f.page];
+        let region = page
+            .regions
+            .iter()
+            .find(|r| r.start <= f.offset && f.offset < r.end);
+        let mut p = Problem {
+            severity: Severity::Error,
+            file: String::new(),
+            line: 0,
+            col: 0,
+            kind: f.kind,
+            text: f.text,
+            target: f.target,
+            reason: f.reason,
+            suggestion: f.suggestion,
+            pages: vec![page.path.to_string()],
+        };
+        if let Some(r) = region {
+            self.trace_in_note(&mut p, page, r, f.offset, flagged)?;
+        } else if let Some((file, l, c)) = locate_in_templates(templates, f.kind, &p.target) {
+            p.file = file;
+            p.line = l;
+            p.col = c;
+        } else {
+            let (l, c) = line_col(&page.html, f.offset);
+            p.file = format!("{out_dir}/{}", page.path);
+            p.line = l;
+            p.col = c;
+            p.reason.push_str(" (from the page template)");
+        }
+        Some(p)
+    }
+
+    /// Place a finding at `offset` inside a note's body on the note's line and column; `None`
+    /// when the source pass reported it.
+    fn trace_in_note(
+        &self,
+        p: &mut Problem,
+        page: &Page,
+        r: &Region,
+        offset: usize,
+        flagged: &HashSet<(usize, usize)>,
+    ) -> Option<()> {
+        let note = &self.book.notes[r.note];
+        let is_id = p.kind == "id";
+        if !is_id {
+            self.match_recorded_link(p, r, flagged)?;
+        }
+        // A raw `<a href="#x">` in a note: fine on its own page, broken on the all-notes page.
+        let raw_anchor = (!is_id && p.line == 0 && r.view == View::AllNotes)
+            .then(|| p.target.strip_prefix('#').map(percent_decode))
+            .flatten()
+            .filter(|frag| {
+                page.targets
+                    .contains(format!("{}--{frag}", note.slug).as_str())
+            });
+        if is_id
+            && r.view == View::AllNotes
+            && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
+        {
+            p.target = id.to_string();
+        }
+        let at = if is_id {
+            self.id_source(page, r, offset, &p.target)
+        } else if p.line == 0 {
+            locate_link_in_note(&note.body, &p.target, &note.slug, r.view)
+        } else {
+            None
+        };
+        if let Some((l, c)) = at {
+            p.line = note.body_line + l - 1;
+            p.col = c;
+        }
+        if let Some(frag) = raw_anchor {
+            p.reason = format!(
+                "raw HTML links are not rewritten for the all-notes page, where this note's ids are `{}--{frag}`; use a Markdown link [{}](#{frag})",
+                note.slug, p.text
+            );
+            p.suggestion = None;
+        }
+        p.file = note.rel_path.clone();
+        Some(())
+    }
+
+    /// Take line, column, text and target from the first link the renderer recorded in the
+    /// region's note with the finding's URL; `None` when the source pass flagged any such link.
+    fn match_recorded_link(
+        &self,
+        p: &mut Problem,
+        r: &Region,
+        flagged: &HashSet<(usize, usize)>,
+    ) -> Option<()> {
+        let slug = &self.book.notes[r.note].slug;
+        let links = &self.rendered[r.note].links;
+        let mut first = None;
+        for (i, l) in links.iter().enumerate() {
+            if crate::util::html::decode_attribute(&materialize(&l.href, slug, r.view)) == p.target
+            {
+                if flagged.contains(&(r.note, i)) {
+                    return None;
+                }
+                first.get_or_insert(i);
+            }
+        }
+        if let Some(i) = first {
+            let l = &links[i];
+            p.line = l.line;
+            p.col = l.col;
+            p.text = l.text.clone();
+            p.target = l.dest.clone();
+            p.kind = if l.is_image { "image" } else { "link" };
+        }
+        Some(())
+    }
+
+    /// The note line and column of the repeated id at `offset`: the k-th element with this id
+    /// in the note's region is the note's k-th source of the id.
+    fn id_source(
+        &self,
+        page: &Page,
+        r: &Region,
+        offset: usize,
+        target: &str,
+    ) -> Option<(usize, usize)> {
+        let body = &self.book.notes[r.note].body;
+        // The page's ids are in page order: find the region's ids before this one by offset.
+        let ids = &page.scan.ids;
+        let from = ids.partition_point(|d| d.offset < r.start);
+        let to = ids.partition_point(|d| d.offset < offset);
+        let id = ids
+            .get(to)
+            .filter(|d| d.offset == offset)
+            .map_or("", |d| d.id.as_ref());
+        let k = ids[from.min(to)..to]
+            .iter()
+            .filter(|d| d.is_id && d.id == id)
+            .count();
+        let sources = find_id_sources(body, target);
+        sources
+            .get(k)
+            .or(sources.last())
+            .map(|&o| line_col(body, o))
     }
 
     /// Every http(s) link of the site: from notes with their line, from templates by page.

@@ -1,5 +1,6 @@
 //! Low-level helpers shared by every stage; imports nothing else of ours.
 
+pub mod html;
 pub mod mime;
 pub mod paths;
 pub mod slug;

@@ -8,6 +8,7 @@ mod check;
 mod diagrams;
 mod differential;
 mod export;
+mod html_parity;
 mod pages;
 mod reader;
 mod serve;

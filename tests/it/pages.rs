@@ -165,66 +165,23 @@ fn get(origin: &str, path: &str) -> (u16, HashMap<String, String>, Vec<u8>) {
     (status, headers, raw[split + 4..].to_vec())
 }
 
-fn decode_entities(s: &str) -> String {
-    s.replace("&#x2F;", "/")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Start tags of a document outside script/style text: (tag name, attributes).
+/// Start tags of a document, read by the crate's own tokenizer (the one `html_parity.rs`
+/// holds to html5ever): (tag name, attributes with values decoded).
 fn tags(html: &str) -> Vec<(String, BTreeMap<String, String>)> {
+    use handbook::util::html::{Token, Tokenizer};
+    let mut tok = Tokenizer::new(html);
     let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
+    while let Some(t) = tok.next() {
+        if let Token::Start(tag) = t {
+            let attrs = tok
+                .attrs()
+                .iter()
+                .map(|a| (a.name.to_string(), a.decoded().into_owned()))
+                .collect();
+            out.push((tag.name.into_owned(), attrs));
         }
-        let end = tag_end(rest);
-        let mut attrs = BTreeMap::new();
-        let body = &rest[name.len()..end];
-        let mut a = body;
-        while let Some(eq) = a.find("=\"") {
-            let key = a[..eq]
-                .rsplit(|c: char| c.is_whitespace())
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let vstart = eq + 2;
-            let vend = vstart + a[vstart..].find('"').unwrap_or(a.len() - vstart);
-            attrs.insert(key, decode_entities(&a[vstart..vend]));
-            a = &a[(vend + 1).min(a.len())..];
-        }
-        rest = &rest[end..];
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            rest = &rest[rest.find(&close).unwrap_or(rest.len())..];
-        }
-        out.push((name, attrs));
     }
     out
-}
-
-/// Index of the `>` ending a tag, skipping quoted values.
-fn tag_end(s: &str) -> usize {
-    let mut quote = None;
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i,
-            _ => {}
-        }
-    }
-    s.len()
 }
 
 /// Resolve `url` against the absolute path `base` on `origin`. None for other origins and

@@ -971,29 +971,7 @@ const NOTE_CHARS: usize = 30;
 
 fn sequence(seq: &Sequence) -> Vec<Item> {
     let ms: Vec<Measured> = seq.participants.iter().map(measure).collect();
-    let n = ms.len();
     let box_h = ms.iter().map(|m| m.h).fold(0.0, f64::max);
-    let plain_h = ms
-        .iter()
-        .filter(|m| m.shape != Shape::Cloud)
-        .map(|m| m.h)
-        .fold(0.0, f64::max);
-    // spans[k]: distance between the lifelines of participants k and k + 1.
-    let mut spans: Vec<f64> = (0..n.saturating_sub(1))
-        .map(|k| ((ms[k].w + ms[k + 1].w) / 2.0 + 28.0).max(120.0))
-        .collect();
-    let mut right_extra: f64 = 0.0;
-    let mut left_extra: f64 = 0.0;
-    let need = |spans: &mut Vec<f64>, a: usize, b: usize, width: f64| {
-        if a >= b || b > spans.len() {
-            return;
-        }
-        let have: f64 = spans[a..b].iter().sum();
-        if have < width {
-            let add = (width - have) / (b - a) as f64;
-            spans[a..b].iter_mut().for_each(|s| *s += add);
-        }
-    };
     let notes: Vec<Vec<String>> = seq
         .events
         .iter()
@@ -1002,7 +980,58 @@ fn sequence(seq: &Sequence) -> Vec<Item> {
             Event::Message { .. } => Vec::new(),
         })
         .collect();
+    let lanes = lanes(seq, &ms, &notes);
+    let mut y = box_h + 22.0;
+    let mut body = Vec::new();
     for (e, lines) in seq.events.iter().zip(&notes) {
+        y = match e {
+            Event::Message {
+                from,
+                to,
+                both,
+                dashed,
+                text,
+            } => {
+                let ends = (lanes.xs[*from], lanes.xs[*to]);
+                message(&mut body, ends, (*dashed, *both), text, y)
+            }
+            Event::Note { first, last, .. } => {
+                let (item, bottom) = note(lines, lanes.xs[*first], lanes.xs[*last], y);
+                body.push(item);
+                bottom
+            }
+        };
+    }
+    let mut items = participants(&ms, &lanes.xs, box_h, y + 18.0);
+    items.extend(body);
+    // Keep room for self-messages and notes beyond the outer lifelines.
+    let last_x = lanes.xs.last().copied().unwrap_or(0.0);
+    items.push(Item::Spacer(Rect {
+        x: -lanes.left_extra,
+        y: box_h,
+        w: last_x + lanes.right_extra + lanes.left_extra,
+        h: 0.0,
+    }));
+    items
+}
+
+/// Where the participants' lifelines are, and the room needed beyond the outer two.
+struct Lanes {
+    xs: Vec<f64>,
+    left_extra: f64,
+    right_extra: f64,
+}
+
+/// Space the lifelines so that every message label and note fits between them.
+fn lanes(seq: &Sequence, ms: &[Measured], notes: &[Vec<String>]) -> Lanes {
+    let n = ms.len();
+    // spans[k]: distance between the lifelines of participants k and k + 1.
+    let mut spans: Vec<f64> = (0..n.saturating_sub(1))
+        .map(|k| ((ms[k].w + ms[k + 1].w) / 2.0 + 28.0).max(120.0))
+        .collect();
+    let mut right_extra: f64 = 0.0;
+    let mut left_extra: f64 = 0.0;
+    for (e, lines) in seq.events.iter().zip(notes) {
         match e {
             Event::Message { from, to, text, .. } => {
                 let lw = label_width(text);
@@ -1018,11 +1047,7 @@ fn sequence(seq: &Sequence) -> Vec<Item> {
                 }
             }
             Event::Note { first, last, .. } => {
-                let tw = lines
-                    .iter()
-                    .map(|s| text::width(s, SUB_SIZE, false))
-                    .fold(0.0, f64::max)
-                    + 24.0;
+                let tw = note_width(lines);
                 if first == last {
                     let half = tw / 2.0 + 14.0;
                     if *first > 0 {
@@ -1046,102 +1071,129 @@ fn sequence(seq: &Sequence) -> Vec<Item> {
         let last = xs.last().copied().unwrap_or(0.0);
         xs.push(last + s);
     }
-    let mut items = Vec::new();
-    let mut y = box_h + 22.0;
-    let mut body = Vec::new();
-    for (e, lines) in seq.events.iter().zip(&notes) {
-        match e {
-            Event::Message {
-                from,
-                to,
-                both,
-                dashed,
-                text,
-            } => {
-                let (x1, x2) = (xs[*from], xs[*to]);
-                if from == to {
-                    let top = y + 6.0;
-                    let bot = top + 22.0;
-                    body.push(Item::Edge {
-                        points: vec![(x1, top), (x1 + SELF_W, top), (x1 + SELF_W, bot), (x1, bot)],
-                        dashed: *dashed,
-                        head_start: *both,
-                        head_end: true,
-                    });
-                    if !text.is_empty() {
-                        body.push(label_item(
-                            text,
-                            x1 + SELF_W + 8.0,
-                            (top + bot) / 2.0,
-                            Anchor::Start,
-                        ));
-                    }
-                    y = bot + 16.0;
-                } else {
-                    let line_y = y + MSG_ROW - 12.0;
-                    if !text.is_empty() {
-                        body.push(label_item(
-                            text,
-                            (x1 + x2) / 2.0,
-                            line_y - 13.0,
-                            Anchor::Middle,
-                        ));
-                    }
-                    body.insert(
-                        0,
-                        Item::Edge {
-                            points: vec![(x1, line_y), (x2, line_y)],
-                            dashed: *dashed,
-                            head_start: *both,
-                            head_end: true,
-                        },
-                    );
-                    y = line_y + 12.0;
-                }
-            }
-            Event::Note { first, last, .. } => {
-                let tw = lines
-                    .iter()
-                    .map(|s| text::width(s, SUB_SIZE, false))
-                    .fold(0.0, f64::max)
-                    + 24.0;
-                let (a, b) = (xs[*first], xs[*last]);
-                let (nx, nw) = if first == last {
-                    (a - tw / 2.0, tw)
-                } else {
-                    let w = (b - a + 40.0).max(tw);
-                    ((a + b) / 2.0 - w / 2.0, w)
-                };
-                let nh = (lines.len() as f64 * SUB_LINE + 14.0).max(30.0);
-                let rect = Rect {
-                    x: nx,
-                    y: y + 8.0,
-                    w: nw.ceil(),
-                    h: nh,
-                };
-                let mut texts = Vec::new();
-                let mut ty = rect.y + (nh - lines.len() as f64 * SUB_LINE) / 2.0;
-                for s in lines {
-                    texts.push(Text {
-                        x: rect.cx() - 3.0,
-                        y: ty + SUB_LINE / 2.0 + SUB_SIZE * 0.35,
-                        s: s.clone(),
-                        class: "dg-note-text",
-                        anchor: Anchor::Middle,
-                    });
-                    ty += SUB_LINE;
-                }
-                body.push(Item::Node {
-                    rect,
-                    shape: Shape::Note,
-                    texts,
-                });
-                y = rect.bottom() + 8.0;
-            }
-        }
+    Lanes {
+        xs,
+        left_extra,
+        right_extra,
     }
-    let bottom_y = y + 18.0;
-    for (m, &x) in ms.iter().zip(&xs) {
+}
+
+/// Widen `spans[a..b]` evenly so that together they are at least `width`.
+fn need(spans: &mut [f64], a: usize, b: usize, width: f64) {
+    if a >= b || b > spans.len() {
+        return;
+    }
+    let have: f64 = spans[a..b].iter().sum();
+    if have < width {
+        let add = (width - have) / (b - a) as f64;
+        spans[a..b].iter_mut().for_each(|s| *s += add);
+    }
+}
+
+/// Width of a note's box holding `lines`.
+fn note_width(lines: &[String]) -> f64 {
+    lines
+        .iter()
+        .map(|s| text::width(s, SUB_SIZE, false))
+        .fold(0.0, f64::max)
+        + 24.0
+}
+
+/// Draw a message between the lifelines at `x1` and `x2` (the same for a self-message) below
+/// `y`; returns the y where the next event starts. Arrows go first, under every label.
+fn message(
+    body: &mut Vec<Item>,
+    (x1, x2): (f64, f64),
+    (dashed, both): (bool, bool),
+    text: &str,
+    y: f64,
+) -> f64 {
+    if x1 == x2 {
+        let top = y + 6.0;
+        let bot = top + 22.0;
+        body.push(Item::Edge {
+            points: vec![(x1, top), (x1 + SELF_W, top), (x1 + SELF_W, bot), (x1, bot)],
+            dashed,
+            head_start: both,
+            head_end: true,
+        });
+        if !text.is_empty() {
+            body.push(label_item(
+                text,
+                x1 + SELF_W + 8.0,
+                (top + bot) / 2.0,
+                Anchor::Start,
+            ));
+        }
+        return bot + 16.0;
+    }
+    let line_y = y + MSG_ROW - 12.0;
+    if !text.is_empty() {
+        body.push(label_item(
+            text,
+            (x1 + x2) / 2.0,
+            line_y - 13.0,
+            Anchor::Middle,
+        ));
+    }
+    body.insert(
+        0,
+        Item::Edge {
+            points: vec![(x1, line_y), (x2, line_y)],
+            dashed,
+            head_start: both,
+            head_end: true,
+        },
+    );
+    line_y + 12.0
+}
+
+/// A note over the lifelines at `a` to `b` below `y`, and the y where the next event starts.
+fn note(lines: &[String], a: f64, b: f64, y: f64) -> (Item, f64) {
+    let tw = note_width(lines);
+    let (nx, nw) = if a == b {
+        (a - tw / 2.0, tw)
+    } else {
+        let w = (b - a + 40.0).max(tw);
+        ((a + b) / 2.0 - w / 2.0, w)
+    };
+    let nh = (lines.len() as f64 * SUB_LINE + 14.0).max(30.0);
+    let rect = Rect {
+        x: nx,
+        y: y + 8.0,
+        w: nw.ceil(),
+        h: nh,
+    };
+    let mut texts = Vec::new();
+    let mut ty = rect.y + (nh - lines.len() as f64 * SUB_LINE) / 2.0;
+    for s in lines {
+        texts.push(Text {
+            x: rect.cx() - 3.0,
+            y: ty + SUB_LINE / 2.0 + SUB_SIZE * 0.35,
+            s: s.clone(),
+            class: "dg-note-text",
+            anchor: Anchor::Middle,
+        });
+        ty += SUB_LINE;
+    }
+    let next = rect.bottom() + 8.0;
+    let item = Item::Node {
+        rect,
+        shape: Shape::Note,
+        texts,
+    };
+    (item, next)
+}
+
+/// Each participant's lifeline and its box at the top and at `bottom_y`.
+fn participants(ms: &[Measured], xs: &[f64], box_h: f64, bottom_y: f64) -> Vec<Item> {
+    let plain_h = ms
+        .iter()
+        .filter(|m| m.shape != Shape::Cloud)
+        .map(|m| m.h)
+        .fold(0.0, f64::max);
+    let mut items = Vec::new();
+    for (m, &x) in ms.iter().zip(xs) {
         // From box centre to box centre: the (filled) boxes hide the ends.
         items.push(Item::Lifeline {
             x,
@@ -1163,14 +1215,5 @@ fn sequence(seq: &Sequence) -> Vec<Item> {
             items.push(place(m, rect));
         }
     }
-    items.extend(body);
-    // Keep room for self-messages and notes beyond the outer lifelines.
-    let last_x = xs.last().copied().unwrap_or(0.0);
-    items.push(Item::Spacer(Rect {
-        x: -left_extra,
-        y: box_h,
-        w: last_x + right_extra + left_extra,
-        h: 0.0,
-    }));
     items
 }

@@ -1,0 +1,546 @@
+//! The one HTML tokenizer and character-reference decoder, shared by the link check, the export and the tests.
+//!
+//! It reads markup the way the HTML standard's tokenizer does for the pages a site generator
+//! writes: start tags with quoted, unquoted and valueless attributes (names lower-cased, a
+//! repeated attribute dropped), end tags, comments, doctypes, and the raw text of `script`,
+//! `style`, `textarea`, `title` and the other raw-text elements, which is not read as markup.
+//! It builds no tree and copies nothing: every token borrows the page.
+//!
+//! Left out, because generated pages do not need them: the tree builder's foreign-content rules
+//! (a `<title>` inside `<svg>` is read as raw text up to `</title>`, and `<style/>` and
+//! `<title/>` written self-closed, as SVG allows, hold no raw text), script-data escapes
+//! (`<!--` inside a script) and `--!>` as a comment end. `tests/it/html_parity.rs` compares
+//! this tokenizer with html5ever on every page of the book.
+
+use std::borrow::Cow;
+
+/// One piece of a page. Every byte of the input belongs to exactly one token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token<'h> {
+    /// Text between markup, as written (character references not decoded). A `<` that opens
+    /// no markup (`a < b`) is text of its own.
+    Text(&'h str),
+    /// The content of a raw-text element (`script`, `style`, `title`, ...): always the token
+    /// after its start tag, possibly empty.
+    RawText(&'h str),
+    /// A comment, doctype, processing instruction or other `<!...>` / `<?...>`.
+    Comment(&'h str),
+    /// An end tag `</name ...>`, its name lower-cased.
+    End { name: Cow<'h, str>, raw: &'h str },
+    /// A start tag; its attributes are in [`Tokenizer::attrs`] until the next token is read.
+    Start(StartTag<'h>),
+}
+
+impl<'h> Token<'h> {
+    /// The token's bytes exactly as written.
+    pub fn raw(&self) -> &'h str {
+        match self {
+            Token::Text(s) | Token::RawText(s) | Token::Comment(s) => s,
+            Token::End { raw, .. } => raw,
+            Token::Start(t) => t.raw,
+        }
+    }
+}
+
+/// A start tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartTag<'h> {
+    /// Lower case.
+    pub name: Cow<'h, str>,
+    /// The tag exactly as written, `<` to `>`.
+    pub raw: &'h str,
+    /// Byte offset of the `<` in the page.
+    pub offset: usize,
+    /// Written `<name ... />`.
+    pub self_closing: bool,
+}
+
+/// One attribute of a start tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr<'h> {
+    /// Lower case.
+    pub name: Cow<'h, str>,
+    /// As written, character references not decoded; empty for a valueless attribute.
+    pub value: &'h str,
+    /// Byte offset of the value in the page (of the name, for a valueless attribute).
+    pub offset: usize,
+    /// Whether the attribute has `=` and a value (`hidden` has none).
+    pub has_value: bool,
+}
+
+impl Attr<'_> {
+    /// The value with character references decoded.
+    pub fn decoded(&self) -> Cow<'_, str> {
+        decode_attribute(self.value)
+    }
+}
+
+/// Elements whose content is raw text, up to their end tag.
+const RAW_TEXT: [&str; 9] = [
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Reads tokens from a page, one at a time, from any offset that is between tokens.
+pub struct Tokenizer<'h> {
+    html: &'h str,
+    pos: usize,
+    /// No markup starting at or after this offset is read (see [`Tokenizer::stop_at`]).
+    limit: usize,
+    /// The raw-text element just opened, whose content is the next token.
+    raw_text: Option<&'static str>,
+    attrs: Vec<Attr<'h>>,
+}
+
+impl<'h> Tokenizer<'h> {
+    /// A tokenizer at the start of `html`.
+    pub fn new(html: &'h str) -> Self {
+        Self::at(html, 0)
+    }
+
+    /// A tokenizer at byte `pos` of `html`, which must be between tokens.
+    pub fn at(html: &'h str, pos: usize) -> Self {
+        Tokenizer {
+            html,
+            pos,
+            limit: usize::MAX,
+            raw_text: None,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// Where the next token starts.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Stop before markup that starts at or after `limit`: `next` returns `None` there
+    /// (the text before it is still read), and reading goes on after a later `stop_at`.
+    pub fn stop_at(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    /// The attributes of the last start tag read, in order, repeats dropped.
+    pub fn attrs(&self) -> &[Attr<'h>] {
+        &self.attrs
+    }
+
+    /// The next token, or `None` at the end of the page (or at the limit).
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<Token<'h>> {
+        let (html, b, start) = (self.html, self.html.as_bytes(), self.pos);
+        if let Some(name) = self.raw_text.take() {
+            self.pos = find_end_tag(b, start, name.as_bytes());
+            return Some(Token::RawText(&html[start..self.pos]));
+        }
+        if start >= b.len() {
+            return None;
+        }
+        if b[start] != b'<' {
+            self.pos = memchr::memchr(b'<', &b[start..]).map_or(b.len(), |p| start + p);
+            return Some(Token::Text(&html[start..self.pos]));
+        }
+        if start >= self.limit {
+            return None;
+        }
+        let rest = &b[start..];
+        let after = |len: Option<usize>| len.map_or(b.len(), |e| start + e);
+        let token = if rest.starts_with(b"<!--") {
+            self.pos = after(memchr::memmem::find(&rest[2..], b"-->").map(|e| e + 5));
+            Token::Comment(&html[start..self.pos])
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
+            Token::Comment(&html[start..self.pos])
+        } else if rest.starts_with(b"</") && rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
+            let name = tag_name(&html[start + 2..]);
+            self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
+            Token::End {
+                name,
+                raw: &html[start..self.pos],
+            }
+        } else if rest.starts_with(b"</") {
+            // `</>` and `</ x>`: ignored as markup.
+            self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
+            Token::Comment(&html[start..self.pos])
+        } else if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            return Some(self.start_tag(start));
+        } else {
+            self.pos = start + 1;
+            Token::Text(&html[start..self.pos])
+        };
+        Some(token)
+    }
+
+    /// Read the start tag at `start`; a tag cut off by the end of the page is text.
+    fn start_tag(&mut self, start: usize) -> Token<'h> {
+        let html = self.html;
+        let name = tag_name(&html[start + 1..]);
+        self.attrs.clear();
+        let Some((end, self_closing)) = attributes(html, start + 1 + name.len(), &mut self.attrs)
+        else {
+            self.attrs.clear();
+            self.pos = html.len();
+            return Token::Text(&html[start..]);
+        };
+        self.pos = end;
+        let raw_text = RAW_TEXT.iter().find(|&&r| r == name).copied();
+        // HTML ignores `/>` on a script; in SVG, `<style/>` and `<title/>` are empty.
+        if raw_text.is_some() && (!self_closing || name == "script") {
+            self.raw_text = raw_text;
+        }
+        Token::Start(StartTag {
+            name,
+            raw: &html[start..end],
+            offset: start,
+            self_closing,
+        })
+    }
+}
+
+/// Parse attributes from `start` (just after the tag name) to the closing `>` into `out`,
+/// dropping any whose name repeats an earlier one. Returns the offset after the tag and
+/// whether it ends in `/>`, or `None` when the page ends inside the tag.
+fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Option<(usize, bool)> {
+    let b = html.as_bytes();
+    let ws = |i: usize| i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = start;
+    loop {
+        let mut slash = false;
+        while ws(i) || b.get(i) == Some(&b'/') {
+            slash = b[i] == b'/';
+            i += 1;
+        }
+        if *b.get(i)? == b'>' {
+            return Some((i + 1, slash));
+        }
+        // The first character is part of the name even when it is `=`.
+        let ns = i;
+        i += 1;
+        while i < b.len() && !ws(i) && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = lower(&html[ns..i]);
+        while ws(i) {
+            i += 1;
+        }
+        let attr = if b.get(i) == Some(&b'=') {
+            i += 1;
+            while ws(i) {
+                i += 1;
+            }
+            let (vs, ve, next) = match b.get(i)? {
+                &q @ (b'"' | b'\'') => {
+                    let e = memchr::memchr(q, &b[i + 1..])? + i + 1;
+                    (i + 1, e, e + 1)
+                }
+                b'>' => (i, i, i),
+                _ => {
+                    let mut e = i;
+                    while e < b.len() && !ws(e) && b[e] != b'>' {
+                        e += 1;
+                    }
+                    (i, e, e)
+                }
+            };
+            i = next;
+            Attr {
+                name,
+                value: &html[vs..ve],
+                offset: vs,
+                has_value: true,
+            }
+        } else {
+            Attr {
+                name,
+                value: "",
+                offset: ns,
+                has_value: false,
+            }
+        };
+        if !out.iter().any(|a| a.name == attr.name) {
+            out.push(attr);
+        }
+    }
+}
+
+/// Offset of the `</name` (any case, then a space, `/` or `>`) that ends a raw-text element,
+/// or the end of the page.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + p;
+        let rest = &b[at + 2..];
+        if rest.len() > name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                rest[name.len()],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>'
+            )
+        {
+            return at;
+        }
+        i = at + 2;
+    }
+    b.len()
+}
+
+/// The tag name at the start of `s` (up to a space, `/` or `>`), lower case.
+fn tag_name(s: &str) -> Cow<'_, str> {
+    let end = s
+        .bytes()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>'))
+        .unwrap_or(s.len());
+    lower(&s[..end])
+}
+
+/// `s` in ASCII lower case, borrowed when it already is.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Decode the character references of an attribute value (`&amp;`, `&#x2F;`, `&#47;`, the
+/// common named ones), as the HTML tokenizer does.
+pub fn decode_attribute(s: &str) -> Cow<'_, str> {
+    decode(s, true)
+}
+
+/// Decode the character references of text between tags.
+pub fn decode_text(s: &str) -> Cow<'_, str> {
+    decode(s, false)
+}
+
+/// Named references decoded, with whether HTML also accepts them without `;` (the legacy
+/// Latin-1 names). The full set has over 2,000; these are the ones pages commonly hold.
+const NAMED: [(&str, char, bool); 38] = [
+    ("amp", '&', true),
+    ("lt", '<', true),
+    ("gt", '>', true),
+    ("quot", '"', true),
+    ("apos", '\'', false),
+    ("nbsp", '\u{a0}', true),
+    ("copy", '©', true),
+    ("reg", '®', true),
+    ("deg", '°', true),
+    ("plusmn", '±', true),
+    ("times", '×', true),
+    ("divide", '÷', true),
+    ("middot", '·', true),
+    ("para", '¶', true),
+    ("sect", '§', true),
+    ("laquo", '«', true),
+    ("raquo", '»', true),
+    ("cent", '¢', true),
+    ("pound", '£', true),
+    ("yen", '¥', true),
+    ("euro", '€', false),
+    ("trade", '™', false),
+    ("ndash", '–', false),
+    ("mdash", '—', false),
+    ("hellip", '…', false),
+    ("lsquo", '‘', false),
+    ("rsquo", '’', false),
+    ("ldquo", '“', false),
+    ("rdquo", '”', false),
+    ("bull", '•', false),
+    ("larr", '←', false),
+    ("rarr", '→', false),
+    ("uarr", '↑', false),
+    ("darr", '↓', false),
+    ("le", '≤', false),
+    ("ge", '≥', false),
+    ("ne", '≠', false),
+    ("minus", '−', false),
+];
+
+fn decode(s: &str, in_attribute: bool) -> Cow<'_, str> {
+    let Some(first) = memchr::memchr(b'&', s.as_bytes()) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    let mut rest = &s[first..];
+    while !rest.is_empty() {
+        let (c, len) = reference(rest, in_attribute).unwrap_or(('&', 1));
+        out.push(c);
+        rest = &rest[len..];
+        let next = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
+        out.push_str(&rest[..next]);
+        rest = &rest[next..];
+    }
+    Cow::Owned(out)
+}
+
+/// The character a reference at the start of `s` (which starts with `&`) stands for, and its
+/// length in bytes; `None` when it is no reference and the `&` is literal.
+fn reference(s: &str, in_attribute: bool) -> Option<(char, usize)> {
+    let b = s.as_bytes();
+    if b.get(1) == Some(&b'#') {
+        let hex = matches!(b.get(2), Some(b'x' | b'X'));
+        let from = if hex { 3 } else { 2 };
+        let digits = b[from..]
+            .iter()
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let text = &s[from..from + digits];
+        let value = u32::from_str_radix(text, if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
+        let end = from + digits + usize::from(b.get(from + digits) == Some(&b';'));
+        return Some((numeric(value), end));
+    }
+    let name_len = b[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let name = &s[1..1 + name_len];
+    if b.get(1 + name_len) == Some(&b';')
+        && let Some(&(_, c, _)) = NAMED.iter().find(|(n, _, _)| *n == name)
+    {
+        return Some((c, name_len + 2));
+    }
+    // Without `;`, the longest legacy name the run starts with; in an attribute, not when a
+    // letter, digit or `=` follows it (`?a=1&amp=2` is a query, not a reference).
+    let &(legacy, c, _) = NAMED
+        .iter()
+        .filter(|(n, _, legacy)| *legacy && name.starts_with(n))
+        .max_by_key(|(n, _, _)| n.len())?;
+    let next = b.get(1 + legacy.len()).copied();
+    let blocked = in_attribute && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'=');
+    (!blocked).then_some((c, legacy.len() + 1))
+}
+
+/// The character of a numeric reference, with the HTML standard's replacements: U+FFFD for
+/// zero, surrogates and values past U+10FFFF, Windows-1252 for 0x80-0x9F.
+fn numeric(value: u32) -> char {
+    const C1: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    let value = match value {
+        0x80..=0x9F => C1[(value - 0x80) as usize],
+        v => v,
+    };
+    if value == 0 {
+        return '\u{fffd}';
+    }
+    char::from_u32(value).unwrap_or('\u{fffd}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(html: &str) -> Vec<Token<'_>> {
+        let mut t = Tokenizer::new(html);
+        std::iter::from_fn(|| t.next()).collect()
+    }
+
+    #[test]
+    fn every_byte_in_one_token() {
+        let html = "<!doctype html><P Class=x data-a='1' hidden>a < b</p><!-- c --><script>if(a<b){x='<a href=\"y\">'}</SCRIPT ><img src=\"i.png\"/><title/>";
+        let toks = all(html);
+        assert_eq!(toks.iter().map(Token::raw).collect::<String>(), html);
+        let kinds: Vec<String> = toks
+            .iter()
+            .map(|t| match t {
+                Token::Text(s) => format!("text {s}"),
+                Token::RawText(s) => format!("raw {s}"),
+                Token::Comment(_) => "comment".into(),
+                Token::End { name, .. } => format!("/{name}"),
+                Token::Start(t) => format!("{}{}", t.name, if t.self_closing { "/" } else { "" }),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "comment",
+                "p",
+                "text a ",
+                "text <",
+                "text  b",
+                "/p",
+                "comment",
+                "script",
+                "raw if(a<b){x='<a href=\"y\">'}",
+                "/script",
+                "img/",
+                "title/"
+            ]
+        );
+    }
+
+    #[test]
+    fn attributes_as_the_standard_reads_them() {
+        let html = "<a HREF=\"x\" id=one id=two title='a>b' =odd e= f>";
+        let mut t = Tokenizer::new(html);
+        assert!(matches!(t.next(), Some(Token::Start(_))));
+        let got: Vec<(&str, &str, bool)> = t
+            .attrs()
+            .iter()
+            .map(|a| (a.name.as_ref(), a.value, a.has_value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("href", "x", true),
+                ("id", "one", true),
+                ("title", "a>b", true),
+                ("=odd", "", false),
+                ("e", "f", true)
+            ]
+        );
+        assert_eq!(t.attrs()[0].offset, html.find("x\"").unwrap());
+        // A tag cut off by the end of the page is text.
+        assert_eq!(all("<a href=\"x"), [Token::Text("<a href=\"x")]);
+    }
+
+    #[test]
+    fn stops_before_markup_at_the_limit() {
+        let html = "<p>one</p><p>two</p>";
+        let mut t = Tokenizer::new(html);
+        t.stop_at(10);
+        let first: Vec<&str> = std::iter::from_fn(|| t.next()).map(|t| t.raw()).collect();
+        assert_eq!(first, ["<p>", "one", "</p>"]);
+        assert_eq!(t.pos(), 10);
+        t.stop_at(usize::MAX);
+        assert_eq!(std::iter::from_fn(|| t.next()).count(), 3);
+    }
+
+    #[test]
+    fn references_decoded_as_the_standard_does() {
+        for (raw, attr, text) in [
+            ("a&amp;b&lt;&gt;&quot;&apos;", "a&b<>\"'", "a&b<>\"'"),
+            ("&#x2F;&#47;&#X41;&#65", "//AA", "//AA"),
+            ("&nbsp;&copy;&mdash;", "\u{a0}©—", "\u{a0}©—"),
+            (
+                "&#0;&#xD800;&#x110000;&#99999999999;",
+                "\u{fffd}\u{fffd}\u{fffd}\u{fffd}",
+                "\u{fffd}\u{fffd}\u{fffd}\u{fffd}",
+            ),
+            ("&#x80;&#150;", "€–", "€–"),
+            ("&amp x", "& x", "& x"),
+            ("&ampx &lt3", "&ampx &lt3", "&x <3"),
+            ("?a=1&amp=2", "?a=1&amp=2", "?a=1&=2"),
+            (
+                "&apos x &unknown; &#; &#xZ; & ;",
+                "&apos x &unknown; &#; &#xZ; & ;",
+                "&apos x &unknown; &#; &#xZ; & ;",
+            ),
+        ] {
+            assert_eq!(decode_attribute(raw), attr, "attribute {raw:?}");
+            assert_eq!(decode_text(raw), text, "text {raw:?}");
+        }
+        assert!(matches!(decode_attribute("plain"), Cow::Borrowed("plain")));
+    }
+}

@@ -263,6 +263,9 @@ impl<'h> Scanner<'h> {
 }
 
 /// One URL for each candidate of a `srcset`.
+// The element's name is cloned into each URL found, as a `Cow`, so that a borrowed name stays
+// borrowed: `&str` would force a copy per candidate.
+#[allow(clippy::ptr_arg)]
 fn srcset<'h>(out: &mut Scan<'h>, a: &Attr<'h>, element: &Cow<'h, str>, alt: TextAt) {
     let mut off = a.offset;
     let decoded = decode_attribute(a.value);

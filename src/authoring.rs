@@ -12,6 +12,8 @@ use clap::CommandFactory;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod publish;
+
 /// `handbook init [DIR]`: write a starter book that builds as it is.
 pub fn init(args: &InitArgs, log: &Log) -> Result<Outcome> {
     let dir = &args.dir;
@@ -35,7 +37,7 @@ pub fn init(args: &InitArgs, log: &Log) -> Result<Outcome> {
     let title = book_title(dir);
     let mut created = Vec::new();
     let mut kept = Vec::new();
-    for (rel, content) in starter_files(&title) {
+    for (rel, content) in starter_files(&title, !args.no_workflow) {
         let path = dir.join(rel);
         if path.exists() {
             kept.push(rel);
@@ -70,6 +72,20 @@ pub fn init(args: &InitArgs, log: &Log) -> Result<Outcome> {
             format!("cd {shown} && ")
         };
         eprintln!("next: {cd}handbook serve   (or `handbook build` to write public/)");
+        if created.contains(&publish::WORKFLOW_PATH) {
+            eprintln!(
+                "publish: push to GitHub and turn on Pages (Settings -> Pages -> Source: GitHub \
+                 Actions); {shown}/README.md says how"
+            );
+            if publish::REPOSITORY == publish::PLACEHOLDER {
+                eprintln!(
+                    "note: this handbook was built without knowing its repository: replace {} in \
+                     {}",
+                    publish::PLACEHOLDER,
+                    publish::WORKFLOW_PATH
+                );
+            }
+        }
     }
     Ok(Outcome::Ok)
 }
@@ -121,8 +137,8 @@ fn toml_str(s: &str) -> String {
 }
 
 /// The files of a new book, relative to its folder.
-fn starter_files(title: &str) -> Vec<(&'static str, String)> {
-    vec![
+fn starter_files(title: &str, with_workflow: bool) -> Vec<(&'static str, String)> {
+    let mut files = vec![
         (
             "book.toml",
             format!(
@@ -144,7 +160,12 @@ fn starter_files(title: &str) -> Vec<(&'static str, String)> {
             "notes/01-getting-started/02-writing-notes.md",
             WRITING.to_string(),
         ),
-    ]
+        ("README.md", publish::readme(title, with_workflow)),
+    ];
+    if with_workflow {
+        files.push((publish::WORKFLOW_PATH, publish::workflow()));
+    }
+    files
 }
 
 const WELCOME: &str = r##"+++

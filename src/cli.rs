@@ -6,7 +6,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "handbook",
-    version,
+    // The commit comes from build.rs (git, HANDBOOK_COMMIT, or "unknown").
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HANDBOOK_BUILD_COMMIT"), ")"),
     about = "Build technical handbooks: one page with every note, one page per note.",
     after_help = "Examples:\n  handbook init my-book          start a book that builds at once\n  handbook new \"Load Balancers\" --section core-building-blocks --level intermediate\n                                 add a note at the next number, print its path\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file\n  handbook completions zsh > ~/.zfunc/_handbook\n                                 shell completions (bash, zsh, fish)"
 )]
@@ -121,6 +122,9 @@ pub struct InitArgs {
     /// Write into a folder that is not empty.
     #[arg(long)]
     pub force: bool,
+    /// Leave out .github/workflows/pages.yml (publishing with GitHub Pages).
+    #[arg(long)]
+    pub no_workflow: bool,
 }
 
 #[derive(Debug, Args)]

@@ -76,13 +76,33 @@ fn init_creates_a_book_that_builds_at_once() {
     assert_eq!(
         files_under(&book),
         vec![
+            ".github/workflows/pages.yml",
             ".gitignore",
+            "README.md",
             "book.toml",
             "notes/01-getting-started/01-welcome.md",
             "notes/01-getting-started/02-writing-notes.md",
             "notes/01-getting-started/_section.toml",
         ]
     );
+    let workflow = std::fs::read_to_string(book.join(".github/workflows/pages.yml")).unwrap();
+    let at_version = format!("@v{}", env!("CARGO_PKG_VERSION"));
+    for want in [
+        "actions/checkout@",
+        at_version.as_str(),
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+        "pages: write",
+        "id-token: write",
+    ] {
+        assert!(
+            workflow.contains(want),
+            "pages.yml lacks {want}:\n{workflow}"
+        );
+    }
+    let readme = std::fs::read_to_string(book.join("README.md")).unwrap();
+    assert!(readme.starts_with("# My Notes\n"), "{readme}");
+    assert!(readme.contains("Settings → Pages"), "{readme}");
     let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
     assert!(toml.contains("title = \"My Notes\""), "{toml}");
     let welcome =
@@ -107,6 +127,35 @@ fn init_creates_a_book_that_builds_at_once() {
     // The link's anchor exists on the target page.
     let target = std::fs::read_to_string(book.join("public/writing-notes.html")).unwrap();
     assert!(target.contains("id=\"front-matter\""));
+}
+
+#[test]
+fn init_no_workflow_leaves_the_pages_workflow_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run_in(tmp.path(), &["init", "plain", "--no-workflow"], &[]);
+    ok(&o);
+    let book = tmp.path().join("plain");
+    assert!(!book.join(".github").exists());
+    let readme = std::fs::read_to_string(book.join("README.md")).unwrap();
+    assert!(
+        !readme.contains("pages.yml") && readme.contains("handbook init --force"),
+        "{readme}"
+    );
+    assert!(!stderr(&o).contains("publish:"), "{}", stderr(&o));
+    // Run again with --force: the workflow is added, what is there is kept.
+    let o = run_in(&book, &["init", "--force"], &[]);
+    ok(&o);
+    assert!(book.join(".github/workflows/pages.yml").is_file());
+    assert!(
+        stderr(&o).contains("kept existing README.md"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("publish: push to GitHub"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -360,9 +409,23 @@ fn version_and_help_with_examples() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run_in(tmp.path(), &["--version"], &[]);
     ok(&o);
+    // The version and the commit the binary was built from (build.rs: this checkout's HEAD).
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let commit = std::env::var("HANDBOOK_COMMIT")
+        .ok()
+        .map(|c| c.trim().chars().take(12).collect::<String>())
+        .filter(|c| !c.is_empty())
+        .or(head)
+        .unwrap_or_else(|| "unknown".into());
     assert_eq!(
         stdout(&o),
-        format!("handbook {}\n", env!("CARGO_PKG_VERSION"))
+        format!("handbook {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
     );
     let o = run_in(tmp.path(), &["--help"], &[]);
     ok(&o);

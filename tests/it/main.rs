@@ -10,6 +10,9 @@ mod differential;
 mod export;
 mod html_parity;
 mod pages;
+// The install script's tests serve the host's real binary as the Linux archive.
+#[cfg(target_os = "linux")]
+mod publish;
 mod reader;
 mod serve;
 mod template_errors;

@@ -594,16 +594,26 @@ fn pages_workflow_builds_checks_and_deploys() {
         std::fs::read_to_string(repo().join(".github/workflows/pages.yml")).expect("pages.yml");
     for want in [
         "actions/checkout@",
-        "actions/configure-pages@",
-        "id: pages",
-        "cargo run --release -- build --site-url \"${{ steps.pages.outputs.base_url }}/\"",
-        "cargo run --release -- check",
+        "uses: ./",
+        "version: source",
         "actions/upload-pages-artifact@",
-        "path: public",
+        "path: ${{ steps.handbook.outputs.site-dir }}",
         "actions/deploy-pages@",
         "pages: write",
         "id-token: write",
     ] {
         assert!(wf.contains(want), "pages.yml lacks {want}");
+    }
+    // The action builds with the Pages address and checks the links.
+    let action = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
+    for want in [
+        "actions/configure-pages@",
+        "id: pages",
+        "steps.pages.outputs.base_url",
+        "handbook build --root \"$BOOK\" --output \"$OUTPUT\" --site-url \"$SITE_URL\"",
+        "handbook check --root \"$BOOK\" --format github",
+        "site-dir=",
+    ] {
+        assert!(action.contains(want), "action.yml lacks {want}");
     }
 }

@@ -256,17 +256,14 @@ impl<'h> Scanner<'h> {
                     text_at: alt,
                 });
             } else if an == "srcset" {
-                srcset(out, a, name, alt);
+                srcset(out, a, tag, alt);
             }
         }
     }
 }
 
 /// One URL for each candidate of a `srcset`.
-// The element's name is cloned into each URL found, as a `Cow`, so that a borrowed name stays
-// borrowed: `&str` would force a copy per candidate.
-#[allow(clippy::ptr_arg)]
-fn srcset<'h>(out: &mut Scan<'h>, a: &Attr<'h>, element: &Cow<'h, str>, alt: TextAt) {
+fn srcset<'h>(out: &mut Scan<'h>, a: &Attr<'h>, tag: &StartTag<'h>, alt: TextAt) {
     let mut off = a.offset;
     let decoded = decode_attribute(a.value);
     for candidate in decoded.split(',') {
@@ -282,7 +279,7 @@ fn srcset<'h>(out: &mut Scan<'h>, a: &Attr<'h>, element: &Cow<'h, str>, alt: Tex
             };
             out.urls.push(UrlRef {
                 offset: off,
-                element: element.clone(),
+                element: tag.name.clone(),
                 url,
                 text_at: alt,
             });

@@ -993,10 +993,11 @@ fn sequence(seq: &Sequence) -> Vec<Item> {
                 text,
             } => {
                 let ends = (lanes.xs[*from], lanes.xs[*to]);
-                message(&mut body, ends, (*dashed, *both), text, y)
+                message(&mut body, ends, from == to, (*dashed, *both), text, y)
             }
             Event::Note { first, last, .. } => {
-                let (item, bottom) = note(lines, lanes.xs[*first], lanes.xs[*last], y);
+                let over = (lanes.xs[*first], lanes.xs[*last]);
+                let (item, bottom) = note(lines, over, first == last, y);
                 body.push(item);
                 bottom
             }
@@ -1099,16 +1100,17 @@ fn note_width(lines: &[String]) -> f64 {
         + 24.0
 }
 
-/// Draw a message between the lifelines at `x1` and `x2` (the same for a self-message) below
-/// `y`; returns the y where the next event starts. Arrows go first, under every label.
+/// Draw a message between the lifelines at `x1` and `x2` (a self-message when `to_self`)
+/// below `y`; returns the y where the next event starts. Arrows go first, under every label.
 fn message(
     body: &mut Vec<Item>,
     (x1, x2): (f64, f64),
+    to_self: bool,
     (dashed, both): (bool, bool),
     text: &str,
     y: f64,
 ) -> f64 {
-    if x1 == x2 {
+    if to_self {
         let top = y + 6.0;
         let bot = top + 22.0;
         body.push(Item::Edge {
@@ -1148,10 +1150,11 @@ fn message(
     line_y + 12.0
 }
 
-/// A note over the lifelines at `a` to `b` below `y`, and the y where the next event starts.
-fn note(lines: &[String], a: f64, b: f64, y: f64) -> (Item, f64) {
+/// A note over the lifelines at `a` to `b` (one lifeline when `single`) below `y`, and the y
+/// where the next event starts.
+fn note(lines: &[String], (a, b): (f64, f64), single: bool, y: f64) -> (Item, f64) {
     let tw = note_width(lines);
-    let (nx, nw) = if a == b {
+    let (nx, nw) = if single {
         (a - tw / 2.0, tw)
     } else {
         let w = (b - a + 40.0).max(tw);

@@ -3,6 +3,7 @@
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;
+pub(crate) mod marker;
 
 use crate::book::Book;
 use crate::term::Progress;

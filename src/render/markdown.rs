@@ -748,6 +748,9 @@ impl<'a> Renderer<'a> {
         if defs.is_empty() {
             return;
         }
+        // A label defined twice keeps its first definition (as link references do): one id each.
+        let mut seen = HashSet::new();
+        defs.retain(|(label, _)| seen.insert(label.clone()));
         // Order by first reference; unreferenced definitions go last.
         defs.sort_by_key(|(label, _)| {
             self.footnote_order

@@ -504,7 +504,8 @@ pub fn parse_note(
     if !errs.is_empty() {
         return Err(errs);
     }
-    let body = text[body_start..].replace(['\u{E000}', '\u{E001}', '\u{E002}'], "");
+    // Kept as written: the renderer's placeholders cannot be forged (see render::marker).
+    let body = text[body_start..].to_string();
     Ok(Note {
         index: 0,
         section,

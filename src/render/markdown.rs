@@ -7,23 +7,15 @@
 use crate::book::{Book, Note};
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::render::highlight::{self, FenceOptions};
+use crate::render::marker::{self, END, ID, Kind, LEVEL, NOTE_LINK, attr};
 use crate::util::paths::{encode_path, percent_decode, resolve_relative};
 use crate::util::slug::slugify;
-use crate::util::text::{collapse_ws, escape};
+use crate::util::text::collapse_ws;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
-
-/// Starts an id placeholder; the id runs up to `END`.
-const ID: char = '\u{E000}';
-/// Starts a link-to-note placeholder: `slug#fragment` up to `END`.
-const NOTE_LINK: char = '\u{E002}';
-const END: char = '\u{E001}';
-/// Stands for a heading's level digit (`<h` LEVEL `2` END): a note's `##` is an h2 on its own
-/// page, under the page's h1 title, and an h4 on the all-notes page, under the section's h2 and
-/// the note title's h3.
-const LEVEL: char = '\u{E003}';
 
 /// A heading of a note, for its table of contents and the search index.
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -109,64 +101,54 @@ pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
 /// `materialize`, appending to `out`.
 pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View) {
     let mut rest = html;
-    while let Some(pos) = next_marker(rest) {
-        out.push_str(&rest[..pos]);
-        let kind = rest[pos..].chars().next().unwrap_or(ID);
-        let after = &rest[pos + kind.len_utf8()..];
-        let end = after.find(END).unwrap_or(after.len());
-        let inner = &after[..end];
-        rest = after.get(end + END.len_utf8()..).unwrap_or("");
-        if kind == ID {
-            push_id(out, own_slug, inner, view);
-        } else if kind == LEVEL {
-            let level: u8 = inner.parse().unwrap_or(2);
-            let shown = match view {
-                View::NotePage => level,
-                View::AllNotes => (level + 2).min(6),
-            };
-            out.push(char::from(b'0' + shown));
-        } else {
-            let (slug, frag) = match inner.split_once('#') {
-                Some((s, f)) => (s, Some(f)),
-                None => (inner, None),
-            };
-            match view {
-                View::NotePage => {
-                    if slug != own_slug || frag.is_none() {
-                        out.push_str(slug);
-                        out.push_str(".html");
-                    }
-                    if let Some(f) = frag {
-                        out.push('#');
-                        out.push_str(f);
-                    }
-                }
-                View::AllNotes => {
-                    out.push('#');
-                    match frag {
-                        Some(f) => push_id(out, slug, f, view),
-                        None => out.push_str(slug),
-                    }
-                }
-            }
+    while let Some((at, kind, inner, after)) = marker::next(rest) {
+        out.push_str(&rest[..at]);
+        rest = after;
+        match kind {
+            Some(Kind::Id) => push_id(out, own_slug, inner, view),
+            Some(Kind::Level) => push_level(out, inner, view),
+            Some(Kind::NoteLink) => push_note_link(out, own_slug, inner, view),
+            None => {}
         }
     }
     out.push_str(rest);
 }
 
-/// Byte offset of the next `ID`, `NOTE_LINK` or `LEVEL` marker (all encode as EE 80 8x in UTF-8),
-/// found with a vectorised byte search: bodies are long and markers are few.
-fn next_marker(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(p) = memchr::memchr(0xEE, &b[from..]) {
-        let at = from + p;
-        if s[at..].starts_with([ID, NOTE_LINK, LEVEL]) {
-            return Some(at);
+/// A heading level digit: as written on the note's own page, two deeper on the all-notes page.
+fn push_level(out: &mut String, level: &str, view: View) {
+    let level: u8 = level.parse().unwrap_or(2);
+    let shown = match view {
+        View::NotePage => level,
+        View::AllNotes => level.saturating_add(2),
+    };
+    out.push(char::from(b'0' + shown.clamp(1, 6)));
+}
+
+/// The href of a link to note `slug#fragment` (fragment optional) from note `own_slug`.
+fn push_note_link(out: &mut String, own_slug: &str, inner: &str, view: View) {
+    let (slug, frag) = match inner.split_once('#') {
+        Some((s, f)) => (s, Some(f)),
+        None => (inner, None),
+    };
+    match view {
+        View::NotePage => {
+            if slug != own_slug || frag.is_none() {
+                out.push_str(slug);
+                out.push_str(".html");
+            }
+            if let Some(f) = frag {
+                out.push('#');
+                out.push_str(f);
+            }
         }
-        from = at + 1;
+        View::AllNotes => {
+            out.push('#');
+            match frag {
+                Some(f) => push_id(out, slug, f, view),
+                None => out.push_str(slug),
+            }
+        }
     }
-    None
 }
 
 fn push_id(out: &mut String, slug: &str, id: &str, view: View) {
@@ -217,9 +199,31 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// Ids the built-in templates give a note's own page, where the body's ids are not namespaced:
+/// a heading never takes one (a `## Main` gets `main-1`), so ids on the page stay unique.
+const TEMPLATE_IDS: [&str; 13] = [
+    "filter-count",
+    "filters-title",
+    "hb-linked-from",
+    "main",
+    "nav-tree",
+    "search-hint",
+    "search-input",
+    "search-results",
+    "search-status",
+    "sidebar",
+    "tag-find",
+    "toc-title",
+    "top",
+];
+
+type Spanned<'e> = (Event<'e>, std::ops::Range<usize>);
+
 struct Renderer<'a> {
     note: &'a Note,
     lookup: &'a Lookup,
+    /// The note's body as rendered: NULs replaced (see `marker::source`); offsets refer to it.
+    body: Cow<'a, str>,
     /// Byte offset of each line start in the body, for line numbers.
     line_starts: Vec<usize>,
     used_ids: HashSet<String>,
@@ -230,23 +234,50 @@ struct Renderer<'a> {
     footnote_order: Vec<String>,
     /// References seen so far per footnote id.
     footnote_refs: HashMap<String, usize>,
+    /// Each footnote label's id, unique in the note.
+    footnote_ids: HashMap<String, String>,
+    /// Custom heading ids given so far: a second heading with the same one gets a number.
+    custom_ids: HashSet<String>,
+}
+
+/// The events a pass over the body produced: the body's, and each footnote definition's
+/// (label, events) in the order written.
+#[derive(Default)]
+struct Output<'e> {
+    body: Vec<Event<'e>>,
+    footnotes: Vec<(String, Vec<Event<'e>>)>,
+    /// The footnote definition being read, if any: its events go there, not into `body`.
+    open_footnote: Option<(String, Vec<Event<'e>>)>,
+}
+
+impl<'e> Output<'e> {
+    fn push(&mut self, ev: Event<'e>) {
+        match &mut self.open_footnote {
+            Some((_, evs)) => evs.push(ev),
+            None => self.body.push(ev),
+        }
+    }
 }
 
 impl<'a> Renderer<'a> {
     fn new(note: &'a Note, lookup: &'a Lookup) -> Self {
+        let body = marker::source(&note.body);
         let mut line_starts = vec![0];
-        line_starts.extend(note.body.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
         Renderer {
             note,
             lookup,
+            body,
             line_starts,
-            used_ids: HashSet::new(),
+            used_ids: TEMPLATE_IDS.iter().map(|s| s.to_string()).collect(),
             toc: Vec::new(),
             links: Vec::new(),
             diagnostics: Vec::new(),
             chunks: vec![(String::new(), String::new())],
             footnote_order: Vec::new(),
             footnote_refs: HashMap::new(),
+            footnote_ids: HashMap::new(),
+            custom_ids: HashSet::new(),
         }
     }
 
@@ -254,7 +285,7 @@ impl<'a> Renderer<'a> {
     fn pos(&self, offset: usize) -> (usize, usize) {
         let idx = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let (_, col) = line_col(
-            &self.note.body[self.line_starts[idx]..],
+            &self.body[self.line_starts[idx]..],
             offset - self.line_starts[idx],
         );
         (self.note.body_line + idx, col)
@@ -284,8 +315,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(mut self) -> RenderedNote {
-        let body = self.note.body.clone();
-        let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(&body, options())
+        // A copy of a reference unless the body had a NUL: the events borrow it, not `self`.
+        let body = self.body.clone();
+        let events: Vec<Spanned> = Parser::new_ext(&body, options())
             .into_offset_iter()
             .collect();
         // Custom `{#id}`s are claimed first so automatic ids never take them.
@@ -294,144 +326,221 @@ impl<'a> Renderer<'a> {
                 self.used_ids.insert(id.to_string());
             }
         }
-        let mut out: Vec<Event> = Vec::with_capacity(events.len());
-        let mut footnotes: Vec<(String, Vec<Event>)> = Vec::new();
-        let mut in_footnote: Option<(String, Vec<Event>)> = None;
+        let mut out = Output::default();
         let mut i = 0;
         while i < events.len() {
-            let (ev, range) = &events[i];
-            let mut produced: Vec<Event> = Vec::new();
-            match ev {
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    let end = find_end(&events, i);
-                    produced.push(self.heading(
-                        *level,
-                        id.as_deref(),
-                        &events[i + 1..end],
-                        range.start,
-                    ));
-                    i = end;
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let end = find_end(&events, i);
-                    let code: String = events[i + 1..end]
-                        .iter()
-                        .filter_map(|(e, _)| match e {
-                            Event::Text(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => info.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    produced.push(Event::Html(
-                        self.code_block(&info, &code, range.start).into(),
-                    ));
-                    i = end;
-                }
-                Event::Start(Tag::Link {
-                    dest_url, title, ..
-                }) => {
-                    let end = find_end(&events, i);
-                    let text = plain_text(&events[i + 1..end]);
-                    let href = self.link(dest_url, &text, range.start, false);
-                    let mut tag = format!("<a href=\"{href}\"");
-                    if !title.is_empty() {
-                        let _ = write!(tag, " title=\"{}\"", escape(title));
-                    }
-                    if href.starts_with("http://") || href.starts_with("https://") {
-                        tag.push_str(" class=\"external\" rel=\"noopener\"");
-                    }
-                    tag.push('>');
-                    produced.push(Event::Html(tag.into()));
-                    produced.extend(events[i + 1..end].iter().map(|(e, _)| e.clone()));
-                    produced.push(Event::Html("</a>".into()));
-                    i = end;
-                }
-                Event::Start(Tag::Image {
-                    dest_url, title, ..
-                }) => {
-                    let end = find_end(&events, i);
-                    let alt = plain_text(&events[i + 1..end]);
-                    let src = self.link(dest_url, &alt, range.start, true);
-                    let mut tag = format!(
-                        "<img src=\"{src}\" alt=\"{}\" loading=\"lazy\"",
-                        escape(&alt)
-                    );
-                    if !title.is_empty() {
-                        let _ = write!(tag, " title=\"{}\"", escape(title));
-                    }
-                    tag.push('>');
-                    produced.push(Event::Html(tag.into()));
-                    i = end;
-                }
-                Event::FootnoteReference(label) => {
-                    let n = match self.footnote_order.iter().position(|l| l == label.as_ref()) {
-                        Some(p) => p + 1,
-                        None => {
-                            self.footnote_order.push(label.to_string());
-                            self.footnote_order.len()
-                        }
-                    };
-                    let id = footnote_id(label);
-                    // A footnote cited again gets its own id (`fnref:x-2`): ids must not repeat.
-                    let refs = self.footnote_refs.entry(id.clone()).or_insert(0);
-                    *refs += 1;
-                    let ref_id = if *refs == 1 {
-                        format!("fnref:{id}")
-                    } else {
-                        let r = format!("fnref:{id}-{refs}");
-                        self.used_ids.insert(r.clone());
-                        r
-                    };
-                    produced.push(Event::Html(
-                        format!(
-                            "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}{ref_id}{END}\">{n}</a></sup>"
-                        )
-                        .into(),
-                    ));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    in_footnote = Some((label.to_string(), Vec::new()));
-                }
-                Event::End(TagEnd::FootnoteDefinition) => {
-                    if let Some(f) = in_footnote.take() {
-                        footnotes.push(f);
-                    }
-                }
-                Event::Start(Tag::Table(_)) => {
-                    produced.push(Event::Html("<div class=\"table-wrap\">".into()));
-                    produced.push(ev.clone());
-                }
-                Event::End(TagEnd::Table) => {
-                    produced.push(ev.clone());
-                    produced.push(Event::Html("</div>".into()));
-                }
-                Event::Text(t) | Event::Code(t) => {
-                    self.push_text(t);
-                    produced.push(ev.clone());
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    self.push_text(" ");
-                    produced.push(ev.clone());
-                }
-                Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                    self.push_text(" ");
-                    produced.push(ev.clone());
-                }
-                _ => produced.push(ev.clone()),
-            }
-            match &mut in_footnote {
-                Some((_, evs)) => evs.extend(produced),
-                None => out.extend(produced),
-            }
-            i += 1;
+            i = self.event(&events, i, &mut out) + 1;
         }
         let mut html = String::with_capacity(body.len() * 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        self.push_footnotes(&mut html, footnotes);
-        let ids: Vec<String> = self.used_ids.iter().cloned().collect();
+        pulldown_cmark::html::push_html(&mut html, out.body.into_iter());
+        self.push_footnotes(&mut html, out.footnotes);
+        self.finish(html)
+    }
+
+    /// Turn the event at `i` (and for a block read whole, the events up to its end) into output
+    /// events; returns the index of the last event used.
+    fn event<'e>(&mut self, events: &[Spanned<'e>], i: usize, out: &mut Output<'e>) -> usize {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let end = find_end(events, i);
+                let h = self.heading(*level, id.as_deref(), &events[i + 1..end], range.start);
+                out.push(h);
+                end
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(events, i);
+                let html = self.code_block_event(kind, &events[i + 1..end], range.start);
+                out.push(html);
+                end
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(events, i);
+                let open = self.link_open(dest_url, title, &events[i + 1..end], range.start);
+                out.push(open);
+                for (e, _) in &events[i + 1..end] {
+                    out.push(e.clone());
+                }
+                out.push(Event::Html("</a>".into()));
+                end
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(events, i);
+                let img = self.image(dest_url, title, &events[i + 1..end], range.start);
+                out.push(img);
+                end
+            }
+            Event::FootnoteReference(label) => {
+                out.push(self.footnote_ref(label));
+                i
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.open_footnote = Some((label.to_string(), Vec::new()));
+                i
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(f) = out.open_footnote.take() {
+                    out.footnotes.push(f);
+                }
+                i
+            }
+            _ => {
+                self.plain_event(ev, out);
+                i
+            }
+        }
+    }
+
+    /// An event passed through as pulldown-cmark renders it, noting its text for search.
+    fn plain_event<'e>(&mut self, ev: &Event<'e>, out: &mut Output<'e>) {
+        match ev {
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(ev.clone());
+                return;
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(ev.clone());
+                out.push(Event::Html("</div>".into()));
+                return;
+            }
+            Event::Text(t) | Event::Code(t) => self.push_text(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                self.push_text(" ")
+            }
+            _ => {}
+        }
+        out.push(ev.clone());
+    }
+
+    /// A fenced or indented code block (its inner events are the code's text) as HTML.
+    fn code_block_event(
+        &mut self,
+        kind: &CodeBlockKind,
+        inner: &[Spanned],
+        offset: usize,
+    ) -> Event<'static> {
+        let code: String = inner
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.as_ref(),
+            CodeBlockKind::Indented => "",
+        };
+        Event::Html(self.code_block(info, &code, offset).into())
+    }
+
+    /// The `<a …>` opening a link whose text is the events `inner`.
+    fn link_open(
+        &mut self,
+        dest: &str,
+        title: &str,
+        inner: &[Spanned],
+        offset: usize,
+    ) -> Event<'static> {
+        let text = plain_text(inner);
+        let href = self.link(dest, &text, offset, false);
+        let mut tag = format!("<a href=\"{href}\"");
+        if !title.is_empty() {
+            let _ = write!(tag, " title=\"{}\"", attr(title));
+        }
+        if href.starts_with("http://") || href.starts_with("https://") {
+            tag.push_str(" class=\"external\" rel=\"noopener\"");
+        }
+        tag.push('>');
+        Event::Html(tag.into())
+    }
+
+    /// An `<img>` whose alt text is the plain text of the events `inner`.
+    fn image(
+        &mut self,
+        dest: &str,
+        title: &str,
+        inner: &[Spanned],
+        offset: usize,
+    ) -> Event<'static> {
+        let alt = plain_text(inner);
+        let src = self.link(dest, &alt, offset, true);
+        let mut tag = format!("<img src=\"{src}\" alt=\"{}\" loading=\"lazy\"", attr(&alt));
+        if !title.is_empty() {
+            let _ = write!(tag, " title=\"{}\"", attr(title));
+        }
+        tag.push('>');
+        Event::Html(tag.into())
+    }
+
+    /// A footnote reference: its number, linking to the note and back.
+    fn footnote_ref(&mut self, label: &str) -> Event<'static> {
+        let n = match self.footnote_order.iter().position(|l| l == label) {
+            Some(p) => p + 1,
+            None => {
+                self.footnote_order.push(label.to_string());
+                self.footnote_order.len()
+            }
+        };
+        let id = self.footnote_id(label);
+        // A footnote cited again gets its own id (`fnref:x-2`): ids must not repeat.
+        let refs = self.footnote_refs.entry(id.clone()).or_insert(0);
+        *refs += 1;
+        let ref_id = if *refs == 1 {
+            format!("fnref:{id}")
+        } else {
+            let mut k = *refs;
+            while self.used_ids.contains(&format!("fnref:{id}-{k}")) {
+                k += 1;
+            }
+            let r = format!("fnref:{id}-{k}");
+            self.used_ids.insert(r.clone());
+            r
+        };
+        let (id, ref_id) = (attr(&id), attr(&ref_id));
+        Event::Html(
+            format!(
+                "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}{ref_id}{END}\">{n}</a></sup>"
+            )
+            .into(),
+        )
+    }
+
+    /// The id of footnote `label` (`x` in `fn:x` and `fnref:x`): its slug, or `note`, with a
+    /// number added when another label or a custom heading id took it.
+    fn footnote_id(&mut self, label: &str) -> String {
+        if let Some(id) = self.footnote_ids.get(label) {
+            return id.clone();
+        }
+        let slug = slugify(label);
+        let base = if slug.is_empty() { "note" } else { &slug };
+        let mut id = base.to_string();
+        let mut n = 1;
+        let taken = |ids: &HashSet<String>, id: &str| {
+            ids.contains(&format!("fn:{id}")) || ids.contains(&format!("fnref:{id}"))
+        };
+        while taken(&self.used_ids, &id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used_ids.insert(format!("fn:{id}"));
+        self.used_ids.insert(format!("fnref:{id}"));
+        self.footnote_ids.insert(label.to_string(), id.clone());
+        id
+    }
+
+    /// The rendering, from the body's HTML and what the pass collected.
+    fn finish(self, html: String) -> RenderedNote {
+        let ids: Vec<String> = self
+            .used_ids
+            .iter()
+            .filter(|id| !TEMPLATE_IDS.contains(&id.as_str()))
+            .cloned()
+            .collect();
         let chunks: Vec<(String, String)> = self
             .chunks
             .into_iter()
@@ -475,8 +584,8 @@ impl<'a> Renderer<'a> {
                     .into(),
             );
         }
-        let id = match custom {
-            Some(c) => c.to_string(),
+        let id = match custom.filter(|c| !c.is_empty()) {
+            Some(c) => self.custom_id(c, offset),
             None => self.unique_id(&slugify(&text)),
         };
         // The note's title is its one top heading; a `#` in the body would compete with it.
@@ -497,15 +606,29 @@ impl<'a> Renderer<'a> {
             });
         }
         self.chunks.push((id.clone(), String::new()));
+        let id = attr(&id);
         let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, inner.iter().map(|(e, _)| e.clone()));
         Event::Html(
             format!(
                 "<h{LEVEL}{lvl}{END} id=\"{ID}{id}{END}\">{inner_html}<a class=\"anchor\" href=\"#{ID}{id}{END}\" aria-label=\"Link to this section: {}\">#</a></h{LEVEL}{lvl}{END}>\n",
-                escape(&text)
+                attr(&text)
             )
             .into(),
         )
+    }
+
+    /// A heading's `{#id}`, as written unless an earlier heading or the page template has it.
+    fn custom_id(&mut self, id: &str, offset: usize) -> String {
+        if self.custom_ids.insert(id.to_string()) && !TEMPLATE_IDS.contains(&id) {
+            return id.to_string();
+        }
+        let unique = self.unique_id(id);
+        self.warn(
+            offset,
+            format!("heading id `{id}` is already used on this page: this heading gets `{unique}`"),
+        );
+        unique
     }
 
     fn code_block(&mut self, info: &str, code: &str, offset: usize) -> String {
@@ -546,15 +669,15 @@ impl<'a> Renderer<'a> {
         let target = self.resolve(dest);
         let href = match &target {
             LinkTarget::Note { slug, fragment } => match fragment {
-                Some(f) => format!("{NOTE_LINK}{slug}#{f}{END}"),
-                None => format!("{NOTE_LINK}{slug}{END}"),
+                Some(f) => format!("{NOTE_LINK}{}#{}{END}", attr(slug), attr(f)),
+                None => format!("{NOTE_LINK}{}{END}", attr(slug)),
             },
             // A bare `#` means the top of the page in every view.
             LinkTarget::Anchor(f) if f.is_empty() => "#".to_string(),
-            LinkTarget::Anchor(f) => format!("#{ID}{f}{END}"),
-            LinkTarget::File(p) => escape(&encode_path(p)),
+            LinkTarget::Anchor(f) => format!("#{ID}{}{END}", attr(f)),
+            LinkTarget::File(p) => attr(&encode_path(p)),
             LinkTarget::MissingNote(_) | LinkTarget::External(_) | LinkTarget::Other(_) => {
-                escape(dest)
+                attr(dest)
             }
         };
         self.links.push(LinkRecord {
@@ -625,6 +748,9 @@ impl<'a> Renderer<'a> {
         if defs.is_empty() {
             return;
         }
+        // A label defined twice keeps its first definition (as link references do): one id each.
+        let mut seen = HashSet::new();
+        defs.retain(|(label, _)| seen.insert(label.clone()));
         // Order by first reference; unreferenced definitions go last.
         defs.sort_by_key(|(label, _)| {
             self.footnote_order
@@ -634,9 +760,7 @@ impl<'a> Renderer<'a> {
         });
         html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n");
         for (label, evs) in defs {
-            let id = footnote_id(&label);
-            self.used_ids.insert(format!("fn:{id}"));
-            self.used_ids.insert(format!("fnref:{id}"));
+            let id = attr(&self.footnote_id(&label));
             let _ = write!(html, "<li id=\"{ID}fn:{id}{END}\">");
             pulldown_cmark::html::push_html(html, evs.into_iter());
             let _ = writeln!(
@@ -676,11 +800,6 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
         }
     }
     s
-}
-
-fn footnote_id(label: &str) -> String {
-    let s = slugify(label);
-    if s.is_empty() { "note".into() } else { s }
 }
 
 /// `sql {hl_lines=[2]}` -> ("sql", "{hl_lines=[2]}"); also `sql,linenos`.

@@ -4,6 +4,7 @@ mod bounded_cache;
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;
+pub(crate) mod marker;
 
 use crate::book::Book;
 use crate::term::Progress;

@@ -7,9 +7,12 @@ mod build;
 mod check;
 mod diagrams;
 mod differential;
+mod escaping;
 mod export;
 mod html_parity;
+mod inproc;
 mod pages;
+mod props;
 // The install script's tests serve the host's real binary as the Linux archive.
 #[cfg(target_os = "linux")]
 mod publish;

@@ -215,6 +215,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_MATH
 }
 
 struct Renderer<'a> {
@@ -271,6 +272,12 @@ impl<'a> Renderer<'a> {
             .push(Diagnostic::error(&self.note.rel_path, line, 1, msg));
     }
 
+    fn error_at(&mut self, offset: usize, msg: String) {
+        let (l, c) = self.pos(offset);
+        self.diagnostics
+            .push(Diagnostic::error(&self.note.rel_path, l, c, msg));
+    }
+
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
         let mut id = base.to_string();
@@ -288,6 +295,9 @@ impl<'a> Renderer<'a> {
         let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(&body, options())
             .into_offset_iter()
             .collect();
+        let events = crate::render::callout::callouts(events, &mut |at, msg| self.warn(at, msg));
+        let events =
+            crate::render::math::math(events, &body, &mut |at, msg| self.error_at(at, msg));
         // Custom `{#id}`s are claimed first so automatic ids never take them.
         for (e, _) in &events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {

@@ -1,8 +1,10 @@
 //! Rendering: each note's Markdown to HTML once, with code highlighted and diagrams drawn.
 
+pub(crate) mod callout;
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;
+pub(crate) mod math;
 
 use crate::book::Book;
 use crate::term::Progress;

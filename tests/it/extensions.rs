@@ -66,7 +66,7 @@ fn fixture() -> TestBook {
 fn callouts_and_math_reach_pages_search_and_the_export() {
     let b = fixture();
     let o = b.build_ok();
-    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(": warning:"), "{}", stderr(&o));
     let page = b.out("extensions.html");
     for class in ["note", "tip", "important", "warning", "caution"] {
         assert!(
@@ -178,7 +178,7 @@ fn the_book_uses_callouts_and_math_and_keeps_its_prices() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(": warning:"), "{}", stderr(&o));
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(
         index.matches("data-callout=\"tip\"").count() >= 45,

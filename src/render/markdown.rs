@@ -197,6 +197,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_MATH
 }
 
 /// Ids the built-in templates give a note's own page, where the body's ids are not namespaced:
@@ -302,6 +303,12 @@ impl<'a> Renderer<'a> {
             .push(Diagnostic::error(&self.note.rel_path, line, 1, msg));
     }
 
+    fn error_at(&mut self, offset: usize, msg: String) {
+        let (l, c) = self.pos(offset);
+        self.diagnostics
+            .push(Diagnostic::error(&self.note.rel_path, l, c, msg));
+    }
+
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
         let mut id = base.to_string();
@@ -320,6 +327,9 @@ impl<'a> Renderer<'a> {
         let events: Vec<Spanned> = Parser::new_ext(&body, options())
             .into_offset_iter()
             .collect();
+        let events = crate::render::callout::callouts(events, &mut |at, msg| self.warn(at, msg));
+        let events =
+            crate::render::math::math(events, &body, &mut |at, msg| self.error_at(at, msg));
         // Custom `{#id}`s are claimed first so automatic ids never take them.
         for (e, _) in &events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {

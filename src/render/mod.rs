@@ -1,10 +1,12 @@
 //! Rendering: each note's Markdown to HTML once, with code highlighted and diagrams drawn.
 
 mod bounded_cache;
+pub(crate) mod callout;
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;
 pub(crate) mod marker;
+pub(crate) mod math;
 
 use crate::book::Book;
 use crate::term::Progress;

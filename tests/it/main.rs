@@ -9,6 +9,7 @@ mod diagrams;
 mod differential;
 mod escaping;
 mod export;
+mod extensions;
 mod html_parity;
 mod inproc;
 mod pages;

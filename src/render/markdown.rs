@@ -413,7 +413,7 @@ impl<'a> Renderer<'a> {
                     self.push_text(" ");
                     produced.push(ev.clone());
                 }
-                Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                     self.push_text(" ");
                     produced.push(ev.clone());
                 }

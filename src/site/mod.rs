@@ -10,7 +10,7 @@ use crate::render::markdown::{
 use crate::settings::Settings;
 use crate::term::Progress;
 
-pub mod search;
+mod search_index;
 pub mod templates;
 
 use anyhow::Result;
@@ -74,15 +74,14 @@ impl Cache {
 pub struct ComposeCache {
     /// Site path -> (key, bytes).
     pages: HashMap<String, (u64, Bytes)>,
-    /// Note path -> its all-notes view and search fragment.
+    /// Note path -> its all-notes view.
     html: HashMap<String, NoteHtml>,
     /// The all-notes page with a placeholder per note body, and the key it was made under.
     skeleton: Option<(u64, Vec<Piece>)>,
-    /// The all-notes page and the search index of the last two builds, whose memory is reused.
+    /// The all-notes page of the last two builds, whose memory is reused.
     index_page: Recycle,
-    search_index: Recycle,
-    /// Nothing is kept for a next build: each note's all-notes view and search fragment are
-    /// written straight into their files instead of being kept per note (less memory).
+    /// Nothing is kept for a next build: each note's all-notes view is
+    /// written straight into the page instead of being kept per note (less memory).
     single: bool,
 }
 
@@ -108,14 +107,13 @@ impl Recycle {
     }
 }
 
-/// A note's all-notes view and search-index fragment, kept with the rendering they came from.
+/// A note's all-notes view, kept with the rendering it came from.
 #[derive(Clone)]
 struct NoteHtml {
     rendered: Arc<RenderedNote>,
     /// The note's position in the book (the search fragment names it).
     position: usize,
     all_notes: Arc<str>,
-    search: Arc<str>,
 }
 
 /// A part of the all-notes page: literal text, or the body of note `i`.
@@ -746,7 +744,7 @@ pub fn compose_cached(
         .par_iter()
         .map(|n| common.summary_key(n))
         .collect();
-    // Each note's all-notes view and search fragment, reused while its rendering is the same.
+    // Each note's all-notes view, reused while its rendering is the same.
     // A rendering's `source_hash` covers everything its HTML comes from.
     let html: Vec<NoteHtml> = book
         .notes
@@ -759,13 +757,11 @@ pub fn compose_cached(
                     rendered: r.clone(),
                     position: n.index,
                     all_notes: Arc::from(""),
-                    search: Arc::from(""),
                 },
                 _ => NoteHtml {
                     rendered: r.clone(),
                     position: n.index,
                     all_notes: materialize(&r.html, &n.slug, View::AllNotes).into(),
-                    search: search::docs_fragment(n.index, r).into(),
                 },
             }
         })
@@ -830,7 +826,6 @@ pub fn compose_cached(
     let skeleton_key = hash_of(&(global, &summaries));
     let single = cache.single;
     let spare = cache.index_page.take();
-    let search_spare = String::from_utf8(cache.search_index.take()).unwrap_or_default();
     let old_skeleton = match cache.skeleton.take() {
         Some((k, pieces)) if k == skeleton_key => Some(pieces),
         _ => None,
@@ -878,25 +873,7 @@ pub fn compose_cached(
             })
             .collect()
     };
-    let search_index = || {
-        if single {
-            // Fragments made in parallel a batch at a time and appended: never all at once.
-            let mut w = search::IndexWriter::new(book, search_spare, 0);
-            for batch in book.notes.chunks(256) {
-                let docs: Vec<String> = batch
-                    .par_iter()
-                    .map(|n| search::docs_fragment(n.index, &rendered[n.index]))
-                    .collect();
-                docs.iter().for_each(|d| w.push(d));
-            }
-            let mut js = w.finish();
-            js.shrink_to_fit();
-            js
-        } else {
-            let docs: Vec<&Arc<str>> = html.iter().map(|h| &h.search).collect();
-            search::index_js(book, &docs, search_spare)
-        }
-    };
+    let search_index = || search_index::files(book, rendered);
     let (all, (notes_done, (tags_done, search_js))) = rayon::join(all_notes, || {
         rayon::join(note_pages, || rayon::join(tag_pages, search_index))
     });
@@ -912,10 +889,10 @@ pub fn compose_cached(
     for (path, (_, bytes)) in &pages_now {
         files.insert(path.clone(), bytes.clone());
     }
-    stats.search_index_bytes = search_js.len();
-    let search_js: Bytes = search_js.into_bytes().into();
-    cache.search_index.keep(&search_js);
-    files.insert("search-index.js".into(), search_js);
+    stats.search_index_bytes = search_js.iter().map(|(_, js)| js.len()).sum();
+    for (path, js) in search_js {
+        files.insert(path, js.into_bytes().into());
+    }
     cache.html = book
         .notes
         .iter()

@@ -9,4 +9,5 @@ mod diagrams;
 mod export;
 mod pages;
 mod reader;
+mod reader_scale;
 mod serve;

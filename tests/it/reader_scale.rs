@@ -53,5 +53,6 @@ fn browser_all_notes_page_and_split_search_on_the_real_book() {
         "build failed:\n{}",
         crate::common::stderr(&o)
     );
-    crate::common::browser_test("scale.test.mjs", &[out.to_string_lossy().as_ref()]);
+    let site = out.to_string_lossy().into_owned();
+    crate::common::browser_test("scale.test.mjs", &[site.as_str()]);
 }

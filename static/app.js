@@ -14,6 +14,17 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!(t && t.isContentEditable);
   }
   var isAll = doc.body.classList.contains("page-all");
+  /* Scroll el into view, and again after the notes around it are laid out: on the all-notes page
+     notes off screen keep an estimated height until then (content-visibility), so the first
+     scroll can land short. */
+  function land(el, tries) {
+    el.scrollIntoView();
+    tries = tries === undefined ? 3 : tries;
+    var before = el.getBoundingClientRect().top;
+    if (isAll && tries > 0) requestAnimationFrame(function () { requestAnimationFrame(function () {
+      if (Math.abs(el.getBoundingClientRect().top - before) > 2) land(el, tries - 1);
+    }); });
+  }
   var narrow = media("(max-width: 900px)"), phone = media("(max-width: 640px)");
 
   /* Note pages: ← and → open the previous and next note, as in mdBook; never while the reader
@@ -106,45 +117,62 @@
     }
   }
 
-  /* All-notes page: highlight the note being read in the sidebar. */
-  if (isAll && "IntersectionObserver" in window) {
-    var links = {};
-    $$(".toc-notes a").forEach(function (a) { links[a.getAttribute("href").slice(1)] = a; });
-    var current = null;
-    var obs = new IntersectionObserver(function (entries) {
-      entries.forEach(function (en) {
-        if (!en.isIntersecting) return;
-        var a = links[en.target.id];
-        if (!a || a === current) return;
-        if (current) { current.classList.remove("active"); current.removeAttribute("aria-current"); }
-        current = a; a.classList.add("active"); a.setAttribute("aria-current", "true");
-        if (narrow.matches) return;
-        var r = a.getBoundingClientRect(), sr = sidebar.getBoundingClientRect();
-        if (r.top < sr.top + 40 || r.bottom > sr.bottom - 40) sidebar.scrollTop += r.top - sr.top - sr.height / 3;
-      });
-    }, { rootMargin: "-10% 0px -80% 0px" });
-    $$("article.note").forEach(function (n) { obs.observe(n); });
+  /* All-notes page: the note at the top of the screen, found by hit-testing one point on scroll
+     (never a per-note observer), is marked in the sidebar and enhanced with its neighbours. */
+  var current = null, currentNote = null, tracking = 0;
+  var noteAtTop = function () {
+    var main = $("#main");
+    if (!main) return null;
+    var r = main.getBoundingClientRect();
+    var el = doc.elementFromPoint(Math.max(r.left + 20, Math.min(r.left + r.width / 2, window.innerWidth - 20)), Math.max(60, window.innerHeight * 0.15));
+    return el && el.closest ? el.closest("article.note") : null;
+  };
+  var track = function () {
+    tracking = 0;
+    var n = noteAtTop();
+    if (!n || n === currentNote) return;
+    currentNote = n;
+    enhance(n); if (n.previousElementSibling) enhance(n.previousElementSibling); if (n.nextElementSibling) enhance(n.nextElementSibling);
+    var a = sidebar && $('.toc-notes li[data-note="' + n.id + '"] a', sidebar);
+    if (!a || a === current) return;
+    if (current) { current.classList.remove("active"); current.removeAttribute("aria-current"); }
+    current = a; a.classList.add("active"); a.setAttribute("aria-current", "true");
+    if (narrow.matches) return;
+    var r = a.getBoundingClientRect(), sr = sidebar.getBoundingClientRect();
+    if (r.top < sr.top + 40 || r.bottom > sr.bottom - 40) sidebar.scrollTop += r.top - sr.top - sr.height / 3;
+  };
+  if (isAll) {
+    window.addEventListener("scroll", function () { if (!tracking) tracking = requestAnimationFrame(track); }, { passive: true });
+    /* A note the browser starts to lay out (content-visibility) gets its copy buttons and fitted diagrams then. */
+    doc.addEventListener("contentvisibilityautostatechange", function (e) {
+      if (e.skipped) live.delete(e.target); else { live.add(e.target); enhance(e.target); }
+    }, true);
   }
 
-  /* Copy buttons on code blocks; CSS gives them a bar of their own so they never cover code. */
-  $$(".code-block").forEach(function (block) {
-    var pre = $("pre", block);
-    if (!pre) return;
-    var btn = doc.createElement("button");
-    btn.type = "button"; btn.className = "copy-btn"; btn.textContent = "Copy";
-    btn.setAttribute("aria-label", "Copy code");
-    btn.addEventListener("click", function () {
-      var lines = $$(".line", pre);
-      var text = lines.length ? lines.map(function (l) { return l.textContent; }).join("\n") : pre.textContent;
-      var ok = function () {
-        btn.textContent = "Copied";
-        setTimeout(function () { btn.textContent = "Copy"; }, 1500);
-      };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(ok, function () { fallbackCopy(text); ok(); });
-      } else { fallbackCopy(text); ok(); }
+  /* Copy buttons on code blocks; CSS gives them a bar of their own so they never cover code.
+     One click handler for the whole page; each block gets its button when its note is enhanced. */
+  var copyButtons = function (scope) {
+    $$(".code-block", scope).forEach(function (block) {
+      if (!$("pre", block) || $(".copy-btn", block)) return;
+      var btn = doc.createElement("button");
+      btn.type = "button"; btn.className = "copy-btn"; btn.textContent = "Copy";
+      btn.setAttribute("aria-label", "Copy code");
+      block.appendChild(btn);
     });
-    block.appendChild(btn);
+  };
+  doc.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".copy-btn");
+    var pre = btn && $("pre", btn.parentNode);
+    if (!pre) return;
+    var lines = $$(".line", pre);
+    var text = lines.length ? lines.map(function (l) { return l.textContent; }).join("\n") : pre.textContent;
+    var ok = function () {
+      btn.textContent = "Copied";
+      setTimeout(function () { btn.textContent = "Copy"; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(ok, function () { fallbackCopy(text); ok(); });
+    } else { fallbackCopy(text); ok(); }
   });
   function fallbackCopy(text) {
     var ta = doc.createElement("textarea");
@@ -156,8 +184,8 @@
 
   /* Wide diagrams on small screens keep a readable size and scroll sideways; anything that
      scrolls sideways becomes a focusable, named region so keyboards can scroll it too. */
-  function fitWide() {
-    $$("figure.diagram").forEach(function (fig) {
+  function fitWide(scope) {
+    $$("figure.diagram", scope).forEach(function (fig) {
       var svg = $("svg", fig);
       if (!svg) return;
       var w = parseFloat(svg.getAttribute("width")) || (svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) || 0;
@@ -168,7 +196,7 @@
         svg.style.width = Math.round(Math.max(avail, w * 0.75)) + "px";
       }
     });
-    $$(".table-wrap, figure.diagram").forEach(function (el) {
+    $$(".table-wrap, figure.diagram", scope).forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
       var fig = el.tagName === "FIGURE";
       if (scrolls) {
@@ -181,9 +209,22 @@
       }
     });
   }
-  fitWide();
+  /* A note page is enhanced whole at load. On the all-notes page each note is enhanced when it
+     is laid out or reached, so the work at load does not grow with the book; `live` holds the
+     notes laid out now, the ones a resize refits. */
+  var live = new Set();
+  function enhance(note) {
+    if (!note || note.nodeType !== 1 || note.hbDone) return;
+    note.hbDone = true;
+    copyButtons(note); fitWide(note);
+  }
+  if (!isAll) { copyButtons(doc); fitWide(doc); }
+  else requestAnimationFrame(track);
   var fitTimer = 0;
-  window.addEventListener("resize", function () { clearTimeout(fitTimer); fitTimer = setTimeout(fitWide, 150); });
+  window.addEventListener("resize", function () {
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(function () { if (!isAll) fitWide(doc); else live.forEach(fitWide); }, 150);
+  });
 
   /* Back to top appears after scrolling a screen. */
   var btt = $(".back-to-top");
@@ -203,21 +244,38 @@
   var resetFilters = function () {};
   if (isAll && filters) {
     filters.hidden = false;
-    var box = $(".filters-box", filters), notes = $$("article.note"), total = notes.length;
+    var box = $(".filters-box", filters);
     var tagMenu = $(".tag-menu", filters), tagFind = $("#tag-find"), tagOpts = $(".tag-options", filters), chosen = $(".tag-chosen", filters);
-    var info = notes.map(function (n) {
-      return { el: n, level: n.getAttribute("data-level"), yoe: n.getAttribute("data-yoe"),
-        tags: (n.getAttribute("data-tags") || "").split(" ").filter(Boolean),
-        li: $('.toc-notes li[data-note="' + n.id + '"]') };
-    });
-    /* Most used tags first, then by name; the template lists them by name. */
-    var opts = $$(".tag-opt", tagOpts);
-    opts.sort(function (a, b) { return (+b.getAttribute("data-count")) - (+a.getAttribute("data-count")); })
-      .forEach(function (o) { tagOpts.appendChild(o); });
-    var noTag = doc.createElement("p"); noTag.className = "none"; noTag.textContent = "No tag matches."; noTag.hidden = true;
-    tagOpts.appendChild(noTag);
-    var tagName = {};
-    opts.forEach(function (o) { tagName[$("input", o).value] = $(".tag-name", o).textContent; });
+    /* The notes' facets, read from their data attributes on first use (a filter in the URL, the
+       reader's first change, or idle time), in one pass; each note keeps its sidebar entry and
+       the two sections (page and sidebar) it counts in. */
+    var info = null, total = 0, sectionList = [];
+    var notesInfo = function () {
+      if (info) return info;
+      var lis = {}, secs = {};
+      $$(".toc-notes li[data-note]").forEach(function (li) { lis[li.getAttribute("data-note")] = li; });
+      info = $$("article.note").map(function (n) {
+        var li = lis[n.id] || null, sec = n.parentNode, side = li && li.closest(".toc-section");
+        var key = sec.id || "";
+        if (!secs[key]) { secs[key] = { el: sec, side: side, n: 0 }; sectionList.push(secs[key]); }
+        return { el: n, level: n.getAttribute("data-level"), yoe: n.getAttribute("data-yoe"),
+          tags: (n.getAttribute("data-tags") || "").split(" ").filter(Boolean), li: li, part: secs[key] };
+      });
+      total = info.length;
+      return info;
+    };
+    /* The tag options, most used first, then by name (the template lists them by name): sorted on first use. */
+    var opts = null, noTag = null, tagName = {};
+    var tagOptions = function () {
+      if (opts) return opts;
+      opts = $$(".tag-opt", tagOpts);
+      opts.sort(function (a, b) { return (+b.getAttribute("data-count")) - (+a.getAttribute("data-count")); })
+        .forEach(function (o) { tagOpts.appendChild(o); });
+      noTag = doc.createElement("p"); noTag.className = "none"; noTag.textContent = "No tag matches."; noTag.hidden = true;
+      tagOpts.appendChild(noTag);
+      opts.forEach(function (o) { tagName[$("input", o).value] = $(".tag-name", o).textContent; });
+      return opts;
+    };
 
     var empty = function () { return { level: [], yoe: [], tags: [], mode: "any" }; };
     var readUrl = function () {
@@ -245,7 +303,8 @@
     var yoeOk = function (n, st) { return !st.yoe.length || st.yoe.indexOf(n.yoe) >= 0; };
     var apply = function (st) {
       var shown = 0, facet = { level: {}, yoe: {}, tag: {} };
-      info.forEach(function (n) {
+      sectionList.forEach(function (p) { p.n = 0; });
+      notesInfo().forEach(function (n) {
         var l = levelOk(n, st), y = yoeOk(n, st), t = tagsOk(n, st), ok = l && y && t;
         /* Each option's count: the notes it would show, given the other facets. */
         if (y && t) facet.level[n.level] = (facet.level[n.level] || 0) + 1;
@@ -253,23 +312,24 @@
         if (l && y) n.tags.forEach(function (x) { facet.tag[x] = (facet.tag[x] || 0) + 1; });
         n.el.classList.toggle("filtered-out", !ok);
         if (n.li) n.li.classList.toggle("filtered-out", !ok);
-        if (ok) shown++;
+        if (ok) { shown++; n.part.n++; }
       });
       $$(".chip", filters).forEach(function (c) {
         var i = $("input", c), k = facet[i.name][i.value] || 0;
         $(".chip-n", c).textContent = k;
         c.classList.toggle("empty", !k && !i.checked);
       });
-      opts.forEach(function (o) {
+      tagOptions().forEach(function (o) {
         var i = $("input", o), k = facet.tag[i.value] || 0;
         $(".chip-n", o).textContent = k;
         o.classList.toggle("empty", !k && !i.checked);
       });
-      $$(".book-section").forEach(function (s) { s.hidden = !$("article.note:not(.filtered-out)", s); });
-      $$(".toc-section").forEach(function (s) {
-        var n = $$(".toc-notes li:not(.filtered-out)", s).length, c = $(".count", s);
-        s.hidden = !n;
-        if (c) c.textContent = n;
+      sectionList.forEach(function (p) {
+        p.el.hidden = !p.n;
+        if (!p.side) return;
+        p.side.hidden = !p.n;
+        var c = $(".count", p.side);
+        if (c) c.textContent = p.n;
       });
       $("#filter-count").textContent = shown;
       $(".filter-status", filters).classList.toggle("narrowed", shown !== total);
@@ -293,8 +353,13 @@
     var update = function () { var st = readForm(); apply(st); writeUrl(st); };
     resetFilters = function () { var st = empty(); toForm(st); apply(st); writeUrl(st); };
 
+    /* With filters in the URL they apply at once; otherwise the option counts are filled in idle time. */
     var st0 = readUrl();
-    toForm(st0); apply(readForm());
+    if (active(st0)) { toForm(st0); apply(readForm()); }
+    else {
+      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+      idle(function () { if (!info) apply(readForm()); }, { timeout: 3000 });
+    }
     box.open = !phone.matches || active(st0);
     filters.addEventListener("change", function (e) { if (e.target !== tagFind) update(); });
     chosen.addEventListener("click", function (e) {
@@ -309,7 +374,7 @@
     $$(".filter-reset").forEach(function (b) { b.addEventListener("click", resetFilters); });
     tagFind.addEventListener("input", function () {
       var q = tagFind.value.trim().toLowerCase(), any = false;
-      opts.forEach(function (o) {
+      tagOptions().forEach(function (o) {
         var hit = !q || $(".tag-name", o).textContent.toLowerCase().indexOf(q) >= 0;
         o.hidden = !hit; if (hit) any = true;
       });
@@ -318,11 +383,11 @@
     tagFind.addEventListener("keydown", function (e) {
       if (e.key === "Enter") {
         e.preventDefault();
-        var first = opts.filter(function (o) { return !o.hidden; })[0];
+        var first = tagOptions().filter(function (o) { return !o.hidden; })[0];
         if (first) { var i = $("input", first); i.checked = !i.checked; update(); tagFind.select(); }
       }
     });
-    tagMenu.addEventListener("toggle", function () { if (tagMenu.open && !phone.matches) tagFind.focus(); });
+    tagMenu.addEventListener("toggle", function () { tagOptions(); if (tagMenu.open && !phone.matches) tagFind.focus(); });
     doc.addEventListener("click", function (e) { if (tagMenu.open && !tagMenu.contains(e.target)) tagMenu.open = false; });
     tagMenu.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && tagMenu.open) { e.stopPropagation(); tagMenu.open = false; $("summary", tagMenu).focus(); }
@@ -331,48 +396,121 @@
     var reveal = function () {
       var id = decodeURIComponent(location.hash.slice(1));
       var el = id && doc.getElementById(id);
-      if (el && el.closest(".filtered-out, [hidden]")) { resetFilters(); el.scrollIntoView(); }
+      if (el && el.closest(".filtered-out, [hidden]")) { resetFilters(); land(el); }
     };
     window.addEventListener("hashchange", reveal);
     reveal();
   }
 
-  /* Search: the index is a script file, loaded on first use, so it works from file:// as well. */
+  /* Search. The index is split by term into small script files (the manifest search-index.js,
+     term shards search-index/t<i>.js, note files search-index/n<g>.js), loaded on demand with
+     <script> tags so that search works from file:// too; the single-file export defines them all inline. */
   var topbar = $(".topbar"), sbox = $(".search"), input = $("#search-input"), results = $("#search-results"), status = $("#search-status");
   var searchBtn = $(".search-toggle");
   if (sbox && input) {
     sbox.hidden = false;
-    var index = null, docs = [], loading = false, waiting = [];
-    var load = function (cb) {
-      if (index) { cb(); return; }
-      if (window.HANDBOOK_SEARCH) { prepare(); cb(); return; }
-      waiting.push(cb);
-      if (loading) return;
-      loading = true;
-      var s = doc.createElement("script");
-      s.src = base + "search-index.js";
-      s.onload = function () { prepare(); waiting.splice(0).forEach(function (f) { f(); }); };
-      s.onerror = function () { loading = false; results.innerHTML = '<p class="r-empty">The search index could not be loaded.</p>'; results.hidden = false; };
-      doc.head.appendChild(s);
-    };
-    var prepare = function () {
-      if (index) return;
-      index = window.HANDBOOK_SEARCH;
-      var seen = {};
-      docs = index.docs.map(function (d) {
-        var note = index.notes[d[0]], first = !seen[d[0]];
-        seen[d[0]] = true;
-        return { n: d[0], id: d[1], first: first, h: d[2], t: d[3], hl: d[2].toLowerCase(), tl: d[3].toLowerCase(), title: note[2].toLowerCase(), tags: note[5].join(" ").toLowerCase() };
+    var parts = window.HANDBOOK_SEARCH_PARTS = window.HANDBOOK_SEARCH_PARTS || {};
+    var loading = {}, seq = 0;
+    var manifest = function () { return window.HANDBOOK_SEARCH_INDEX; };
+    /* Load the pieces `keys` names ("index" is the manifest); cb(ok) once all have arrived or one failed. */
+    var need = function (keys, cb) {
+      var left = 0, failed = false;
+      var have = function (k) { return k === "index" ? !!manifest() : !!parts[k]; };
+      var one = function (ok) { if (!ok) failed = true; if (--left === 0) cb(!failed); };
+      keys.forEach(function (k) {
+        if (have(k)) return;
+        left++;
+        if (!loading[k]) {
+          var s = doc.createElement("script"), m = manifest();
+          s.src = base + (k === "index" ? "search-index.js" : "search-index/" + k + ".js" + (m && m.h ? "?v=" + m.h : ""));
+          loading[k] = [];
+          s.onload = function () { var w = loading[k]; delete loading[k]; w.forEach(function (f) { f(have(k)); }); };
+          s.onerror = function () { var w = loading[k]; delete loading[k]; s.remove(); w.forEach(function (f) { f(false); }); };
+          doc.head.appendChild(s);
+        }
+        loading[k].push(one);
       });
+      if (!left) cb(true);
     };
+    /* Query words as the index has them: runs of letters and digits, lower-cased, at most 32 long. */
+    var termsOf = function (q) {
+      var seen = {};
+      return (q.toLowerCase().match(/[\p{Alphabetic}\p{N}]+/gu) || []).map(function (t) { return Array.from(t).slice(0, 32).join(""); })
+        .filter(function (t) { return !seen[t] && (seen[t] = true); });
+    };
+    /* The shard holding term t: the last one whose first term is <= t. */
+    var shardOf = function (t) {
+      var f = manifest().t, lo = 0, hi = f.length - 1;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (f[mid] <= t) lo = mid; else hi = mid - 1; }
+      return lo;
+    };
+    /* A word of two or more letters matches as a prefix (its shards run to t + U+FFFF); one letter matches whole words. */
+    var shardsFor = function (terms) {
+      var keys = [];
+      terms.forEach(function (t) {
+        var a = shardOf(t), b = t.length > 1 ? shardOf(t + "\uffff") : a;
+        for (var i = a; i <= b; i++) if (keys.indexOf("t" + i) < 0) keys.push("t" + i);
+      });
+      return keys;
+    };
+    /* Per query term: the chunks whose heading or body has a word it starts (bits 1 heading, 2 body,
+       4 body thrice) and the notes whose title (8) or tags (16) have one. Postings are delta-coded
+       chunk * 32 + bits; a chunk's id is note * stride + its place in the note. */
+    var lookup = function (t, keys) {
+      var chunks = new Map(), notes = new Map(), C = manifest().c, prefix = t.length > 1;
+      keys.forEach(function (k) {
+        var shard = parts[k];
+        for (var w in shard) {
+          if (w === t || (prefix && w.lastIndexOf(t, 0) === 0)) {
+            var list = shard[w], v = 0;
+            for (var i = 0; i < list.length; i++) {
+              v += list[i];
+              var id = Math.floor(v / 32), bits = v % 32;
+              if (bits & 7) chunks.set(id, (chunks.get(id) || 0) | (bits & 7));
+              if (bits & 24) { var n = Math.floor(id / C); notes.set(n, (notes.get(n) || 0) | (bits & 24)); }
+            }
+          }
+        }
+      });
+      return { chunks: chunks, notes: notes };
+    };
+    /* Ranking: a term in the note title (on the note's opening chunk) or in a heading beats body text;
+       every term must appear somewhere in the chunk, its heading, its note's title or tags. */
+    var rank = function (terms) {
+      var C = manifest().c, hits = terms.map(function (t) { return lookup(t, shardsFor([t])); }), cand = new Set();
+      hits.forEach(function (h) {
+        h.chunks.forEach(function (_, id) { cand.add(id); });
+        h.notes.forEach(function (_, n) { cand.add(n * C); });
+      });
+      var scored = [];
+      cand.forEach(function (id) {
+        var note = Math.floor(id / C), first = id % C === 0, score = 0, inTitle = 0, inHeading = 0;
+        for (var i = 0; i < hits.length; i++) {
+          var b = (hits[i].chunks.get(id) || 0) | (hits[i].notes.get(note) || 0), s = 0;
+          if (b & 8) { s += first ? 20 : 1; inTitle++; }
+          if (b & 1) { s += 12; inHeading++; }
+          if (b & 2) s += 2 + (b & 4 ? 1 : 0);
+          if (b & 16) s += 1;
+          if (!s) return;
+          score += s;
+        }
+        /* A title match on a note's first chunk stands for the whole note: link to its top. */
+        scored.push({ id: id, note: note, chunk: id % C, score: score, whole: first && inTitle === terms.length && inHeading < terms.length });
+      });
+      scored.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      var per = {}, out = [];
+      for (var i = 0; i < scored.length && out.length < 12; i++) {
+        var k = scored[i].note;
+        per[k] = (per[k] || 0) + 1;
+        if (per[k] <= 3) out.push(scored[i]);
+      }
+      return out;
+    };
+    var noteKey = function (n) { return "n" + Math.floor(n / manifest().g); };
+    var noteData = function (n) { return parts[noteKey(n)][n % manifest().g]; };
     var href = function (note, id) {
       if (isAll) return "#" + (id ? note[0] + "--" + id : note[0]);
       return base + note[0] + ".html" + (id ? "#" + id : "");
-    };
-    var wordAt = function (text, t) {
-      var i = text.indexOf(t);
-      if (i < 0) return 0;
-      return (i === 0 || /[^a-z0-9]/.test(text.charAt(i - 1))) ? 2 : 1;
     };
     var snippet = function (text, terms) {
       var lower = text.toLowerCase(), at = -1;
@@ -386,49 +524,46 @@
       });
       return out;
     };
-    /* Ranking: a term in the note title (on the note's opening chunk) or in a heading beats body text;
-       every term must appear somewhere in the chunk, its heading, its note's title or tags. */
-    var search = function (q) {
-      var terms = q.toLowerCase().split(/\s+/).filter(Boolean), scored = [];
-      docs.forEach(function (d) {
-        var score = 0, inTitle = 0, inHeading = 0;
-        for (var i = 0; i < terms.length; i++) {
-          var t = terms[i], s = 0, w;
-          if ((w = wordAt(d.title, t))) { s += d.first ? 10 * w : 1; inTitle++; }
-          if ((w = wordAt(d.hl, t))) { s += 6 * w; inHeading++; }
-          if ((w = wordAt(d.tl, t))) s += w + (d.tl.split(t).length > 3 ? 1 : 0);
-          if (d.tags.indexOf(t) >= 0) s += 1;
-          if (!s) return;
-          score += s;
-        }
-        /* A title match on a note's first chunk stands for the whole note: link to its top. */
-        var whole = d.first && inTitle === terms.length && inHeading < terms.length;
-        scored.push({ d: d, note: index.notes[d.n], score: score, id: whole ? "" : d.id, h: whole ? "" : d.h });
-      });
-      scored.sort(function (a, b) { return b.score - a.score || a.note[1] - b.note[1]; });
-      var per = {}, out = [];
-      for (var i = 0; i < scored.length && out.length < 12; i++) {
-        var k = scored[i].d.n;
-        per[k] = (per[k] || 0) + 1;
-        if (per[k] <= 3) out.push(scored[i]);
-      }
-      return { hits: out, terms: terms, total: scored.length };
+    var failed = function () {
+      results.innerHTML = '<p class="r-empty">The search index could not be loaded.</p>';
+      results.hidden = false;
     };
-    var run = function () {
-      var q = input.value.trim();
-      if (!q) { results.hidden = true; results.innerHTML = ""; status.textContent = ""; return; }
-      var r = search(q);
-      if (!r.hits.length) {
+    var show = function (q, terms, hits) {
+      if (!hits.length) {
         results.innerHTML = '<p class="r-empty">No matches for “' + esc(q) + "”.</p>";
         status.textContent = "No matches";
       } else {
-        results.innerHTML = '<ul aria-label="Search results">' + r.hits.map(function (h) {
-          return '<li><a href="' + href(h.note, h.id) + '"><span class="r-head"><span class="r-num">' + h.note[1] + '</span><span class="r-title">' + esc(h.note[2]) + "</span>" +
-            (h.h ? '<span class="r-where">› ' + esc(h.h) + "</span>" : "") + '</span><span class="r-snip">' + snippet(h.d.t, r.terms) + "</span></a></li>";
+        results.innerHTML = '<ul aria-label="Search results">' + hits.map(function (h) {
+          var note = noteData(h.note), c = note[3][h.chunk] || ["", "", ""], id = h.whole ? "" : c[0], head = h.whole ? "" : c[1];
+          return '<li><a href="' + href(note, id) + '"><span class="r-head"><span class="r-num">' + note[1] + '</span><span class="r-title">' + esc(note[2]) + "</span>" +
+            (head ? '<span class="r-where">› ' + esc(head) + "</span>" : "") + '</span><span class="r-snip">' + snippet(c[2], terms) + "</span></a></li>";
         }).join("") + '</ul><p class="r-foot" aria-hidden="true"><kbd>↑</kbd> <kbd>↓</kbd> to move · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close</p>';
-        status.textContent = r.hits.length + (r.hits.length === 1 ? " result" : " results");
+        status.textContent = hits.length + (hits.length === 1 ? " result" : " results");
       }
       results.hidden = false;
+    };
+    /* Each keystroke starts a new search; an older one that is still loading pieces gives way.
+       Pieces not loaded yet are asked for once the typing pauses briefly, so a fast typist's
+       intermediate prefixes load nothing. */
+    var run = function () {
+      var my = ++seq, q = input.value.trim();
+      if (!q) { results.hidden = true; results.innerHTML = ""; status.textContent = ""; return; }
+      need(["index"], function (ok) {
+        if (my !== seq) return;
+        if (!ok) { failed(); return; }
+        var terms = termsOf(q);
+        if (!terms.length) { show(q, terms, []); return; }
+        var keys = shardsFor(terms);
+        var answer = function (ok) {
+          if (my !== seq) return;
+          if (!ok) { failed(); return; }
+          var hits = rank(terms), notes = [];
+          hits.forEach(function (h) { var k = noteKey(h.note); if (notes.indexOf(k) < 0) notes.push(k); });
+          need(notes, function (ok) { if (my !== seq) return; if (ok) show(q, terms, hits); else failed(); });
+        };
+        if (keys.every(function (k) { return parts[k]; })) answer(true);
+        else setTimeout(function () { if (my === seq) need(keys, answer); }, 50);
+      });
     };
     var close = function (refocus) {
       results.hidden = true;
@@ -454,14 +589,14 @@
       if (h.charAt(0) !== "#") { location.href = a.href; return; }
       var el = doc.getElementById(decodeURIComponent(h.slice(1)));
       if (el && el.closest(".filtered-out, [hidden]")) resetFilters();
-      if (location.hash === h && el) el.scrollIntoView(); else location.hash = h;
+      if (location.hash === h && el) land(el); else location.hash = h;
       if (el) {
         if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
         el.focus({ preventScroll: true });
       }
     };
-    input.addEventListener("focus", function () { load(function () { if (input.value.trim()) run(); }); });
-    input.addEventListener("input", function () { load(run); });
+    input.addEventListener("focus", function () { need(["index"], function () { if (input.value.trim()) run(); }); });
+    input.addEventListener("input", run);
     input.addEventListener("keydown", function (e) {
       var items = $$("a", results);
       if (e.key === "ArrowDown" && items.length && !results.hidden) { e.preventDefault(); items[0].focus(); }

@@ -253,7 +253,20 @@ impl Builder<'_> {
             return;
         }
         self.search_inlined = true;
-        if let Some(js) = self.text_file("search-index.js") {
+        // The manifest and every piece: the page needs nothing more to search.
+        let mut paths = vec!["search-index.js".to_string()];
+        paths.extend(
+            (self.files.keys())
+                .filter(|p| p.starts_with("search-index/") && p.ends_with(".js"))
+                .cloned(),
+        );
+        let mut js = String::new();
+        for p in &paths {
+            if let Some(part) = self.text_file(p) {
+                js.push_str(&part);
+            }
+        }
+        if !js.is_empty() {
             let js = escape_script(&js);
             self.count("search-index.js", js.len(), false);
             out.push_str("<script>");
@@ -577,7 +590,8 @@ mod tests {
             ("notes/i.png", b"IMG"),
             ("nav.js", b"window.N=1;"),
             ("app.js", b"var s='</script>';"),
-            ("search-index.js", b"window.HANDBOOK_SEARCH={};"),
+            ("search-index.js", b"window.HANDBOOK_SEARCH_INDEX={};"),
+            ("search-index/t0.js", b"P.t0={};"),
         ]);
         let notes: HashSet<&str> = ["a", "b"].into_iter().collect();
         let b = bundle(&f, &notes).unwrap();
@@ -596,8 +610,12 @@ mod tests {
         assert!(h.contains("<a href=\"#main\">home"));
         assert!(h.contains("<a href=\"https://e.com/\">"));
         assert!(h.contains("<img src=\"data:image/png;base64,SU1H\""));
-        let search = h.find("HANDBOOK_SEARCH").unwrap();
-        assert!(search < h.find("window.N=1").unwrap());
+        let search = h.find("HANDBOOK_SEARCH_INDEX").unwrap();
+        assert!(
+            search < h.find("P.t0={};").unwrap(),
+            "manifest, then pieces"
+        );
+        assert!(h.find("P.t0={};").unwrap() < h.find("window.N=1").unwrap());
         assert!(h.contains("var s='<\\/script>';</script>"));
         assert!(!h.contains(".js?v=") && !h.contains("defer"));
         assert_eq!(

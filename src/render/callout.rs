@@ -34,7 +34,7 @@ impl Style {
 
     /// A 16x16 outline icon, decorative only: the type is named in text next to it.
     fn icon(self) -> &'static str {
-        let path = match self {
+        match self {
             // A circle with an `i`.
             Style::Note => r#"<circle cx="8" cy="8" r="6.5"/><path d="M8 7v4.5M8 4.6v.1"/>"#,
             // A light bulb.
@@ -51,8 +51,7 @@ impl Style {
             Style::Caution => {
                 r#"<path d="M5.3 1.5h5.4l3.8 3.8v5.4l-3.8 3.8H5.3l-3.8-3.8V5.3z"/><path d="M8 4.5v4M8 10.9v.1"/>"#
             }
-        };
-        path
+        }
     }
 }
 
@@ -403,7 +402,7 @@ mod tests {
                 html.contains(&format!("<div class=\"callout {class}\"")),
                 "{html}"
             );
-            assert!(html.contains(&format!("aria-hidden=\"true\"")), "{html}");
+            assert!(html.contains("aria-hidden=\"true\""), "{html}");
             assert!(html.contains(&format!("{title}</p>")), "{html}");
             assert!(html.contains("<p>Useful text.</p>"), "{html}");
             assert!(!html.contains("[!"), "{html}");

@@ -419,7 +419,9 @@ impl<'a> Renderer<'a> {
                 return;
             }
             Event::Text(t) | Event::Code(t) => self.push_text(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 self.push_text(" ")
             }
             _ => {}

@@ -188,6 +188,7 @@ fn pages_to_reload(changed: &[String], first: bool) -> Option<Vec<String>> {
         !p.ends_with(".html")
             && !p.ends_with(".css")
             && p != "search-index.js"
+            && !p.starts_with("search-index/")
             && p != "sitemap.xml"
     });
     if first || shared {

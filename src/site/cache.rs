@@ -54,13 +54,12 @@ impl Cache {
 pub(crate) struct ComposeCache {
     /// Site path -> (key, bytes).
     pub(super) pages: HashMap<String, (u64, Bytes)>,
-    /// Note path -> its all-notes view and search fragment.
+    /// Note path -> its all-notes view.
     pub(super) html: HashMap<String, NoteHtml>,
     /// The all-notes page with a placeholder per note body, and the key it was made under.
     pub(super) skeleton: Option<(u64, Vec<Piece>)>,
-    /// The all-notes page and the search index of the last two builds, whose memory is reused.
+    /// The all-notes page of the last two builds, whose memory is reused.
     pub(super) index_page: Recycle,
-    pub(super) search_index: Recycle,
     /// Nothing is kept for a next build: each note's all-notes view and search fragment are
     /// written straight into their files instead of being kept per note (less memory).
     pub(super) single: bool,
@@ -88,14 +87,13 @@ impl Recycle {
     }
 }
 
-/// A note's all-notes view and search-index fragment, kept with the rendering they came from.
+/// A note's all-notes view, kept with the rendering it came from.
 #[derive(Clone)]
 pub(super) struct NoteHtml {
     pub(super) rendered: Arc<RenderedNote>,
     /// The note's position in the book (the search fragment names it).
     pub(super) position: usize,
     pub(super) all_notes: Arc<str>,
-    pub(super) search: Arc<str>,
 }
 
 /// A part of the all-notes page: literal text, or the body of note `i`.

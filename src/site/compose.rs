@@ -6,7 +6,7 @@ use super::cache::{ComposeCache, NoteHtml, Piece};
 use super::context::{Common, PageCtx, tag_counts};
 use super::files::{copy_note_assets, nav_js, robots, sitemap, static_files};
 use super::pages::{note_page, tag_page};
-use super::{search, templates};
+use super::{search_index, templates};
 use crate::book::{Book, Note};
 use crate::output::{Bytes, Files};
 use crate::render::markdown::{RenderedNote, View, materialize};
@@ -95,13 +95,13 @@ pub(crate) fn compose_cached(
     } = plan;
     cache.skeleton = made.skeleton.map(|p| (skeleton_key, p));
     stats.all_notes_bytes = made.all_notes.len();
-    stats.search_index_bytes = made.search_index.len();
+    stats.search_index_bytes = made.search_index.iter().map(|(_, js)| js.len()).sum();
     let index: Bytes = made.all_notes.into();
     cache.index_page.keep(&index);
     files.insert("index.html".into(), index);
-    let search_js: Bytes = made.search_index.into_bytes().into();
-    cache.search_index.keep(&search_js);
-    files.insert("search-index.js".into(), search_js);
+    for (path, js) in made.search_index {
+        files.insert(path, js.into_bytes().into());
+    }
     for (path, key, bytes) in made.pages {
         pages_now.insert(path, (key, bytes));
     }
@@ -122,7 +122,7 @@ pub(crate) fn compose_cached(
 
 /// What a build composes and what it reuses, decided by the key of what each page shows.
 struct Plan<'b> {
-    /// Each note's all-notes view and search fragment.
+    /// Each note's all-notes view.
     html: Vec<NoteHtml>,
     by_tag: ByTag,
     /// Pages reused from the last build: path -> (key, bytes).
@@ -243,9 +243,9 @@ impl<'b> Plan<'b> {
     }
 }
 
-/// Each note's all-notes view and search fragment, reused while its rendering is the same (a
-/// rendering's `source_hash` covers everything its HTML comes from). A one-shot build makes
-/// them as it writes the page and the index instead.
+/// Each note's all-notes view, reused while its rendering is the same (a rendering's
+/// `source_hash` covers everything its HTML comes from). A one-shot build makes them as it
+/// writes the page instead.
 fn note_views(common: &Common, cache: &ComposeCache) -> Vec<NoteHtml> {
     common
         .book
@@ -259,13 +259,11 @@ fn note_views(common: &Common, cache: &ComposeCache) -> Vec<NoteHtml> {
                     rendered: r.clone(),
                     position: n.index,
                     all_notes: Arc::from(""),
-                    search: Arc::from(""),
                 },
                 _ => NoteHtml {
                     rendered: r.clone(),
                     position: n.index,
                     all_notes: materialize(&r.html, &n.slug, View::AllNotes).into(),
-                    search: search::docs_fragment(n.index, r).into(),
                 },
             }
         })
@@ -293,7 +291,8 @@ struct Made {
     skeleton: Option<Vec<Piece>>,
     /// Note and tag pages: path, key, bytes.
     pages: Vec<(String, u64, Bytes)>,
-    search_index: String,
+    /// The search index's files: path, script.
+    search_index: Vec<(String, String)>,
 }
 
 /// The big, independent parts in parallel: the all-notes page, the note pages, the tag pages
@@ -307,7 +306,6 @@ fn make_pages(
     let old_skeleton = plan.old_skeleton.take();
     let plan = &*plan;
     let spare = cache.index_page.take();
-    let search_spare = String::from_utf8(cache.search_index.take()).unwrap_or_default();
     let single = cache.single;
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
         || all_notes(common, tera, &plan.html, old_skeleton, single, spare),
@@ -317,7 +315,7 @@ fn make_pages(
                 || {
                     rayon::join(
                         || tag_pages(common, tera, plan),
-                        || search_index(common, &plan.html, single, search_spare),
+                        || search_index::files(common.book, common.rendered),
                     )
                 },
             )
@@ -387,27 +385,6 @@ fn tag_pages(common: &Common, tera: &tera::Tera, plan: &Plan) -> Result<Vec<(Str
             Ok((path.clone(), *key, bytes))
         })
         .collect()
-}
-
-fn search_index(common: &Common, html: &[NoteHtml], single: bool, spare: String) -> String {
-    let (book, rendered) = (common.book, common.rendered);
-    if single {
-        // Fragments made in parallel a batch at a time and appended: never all at once.
-        let mut w = search::IndexWriter::new(book, spare, 0);
-        for batch in book.notes.chunks(256) {
-            let docs: Vec<String> = batch
-                .par_iter()
-                .map(|n| search::docs_fragment(n.index, &rendered[n.index]))
-                .collect();
-            docs.iter().for_each(|d| w.push(d));
-        }
-        let mut js = w.finish();
-        js.shrink_to_fit();
-        js
-    } else {
-        let docs: Vec<&Arc<str>> = html.iter().map(|h| &h.search).collect();
-        search::index_js(book, &docs, spare)
-    }
 }
 
 /// The files every build writes whole: the tag list, the 404 page, the navigation script, the

@@ -9,7 +9,7 @@ mod compose;
 mod context;
 mod files;
 mod pages;
-pub mod search;
+mod search_index;
 mod template_errors;
 pub mod templates;
 

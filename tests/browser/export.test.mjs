@@ -80,7 +80,7 @@ if (mode === "file") {
       sheets: document.styleSheets.length,
       hrefSheets: [...document.styleSheets].filter((s) => s.href).length,
       js: document.documentElement.classList.contains("js"),
-      search: !!window.HANDBOOK_SEARCH,
+      search: !!window.HANDBOOK_SEARCH_INDEX && Object.keys(window.HANDBOOK_SEARCH_PARTS || {}).length > 1,
       notes: document.querySelectorAll("article.note").length,
       bg: getComputedStyle(document.body).backgroundColor,
       font: getComputedStyle(document.body).fontFamily,

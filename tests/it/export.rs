@@ -171,8 +171,13 @@ fn export_inlines_everything_and_makes_links_in_page() {
     // Tag links become the all-notes filter; the search index is defined before app.js runs.
     assert!(html.contains("href=\"?tags=alpha\""));
     let search = html
-        .find("window.HANDBOOK_SEARCH=")
+        .find("window.HANDBOOK_SEARCH_INDEX=")
         .expect("search index inline");
+    assert!(
+        html.contains("(window.HANDBOOK_SEARCH_PARTS=window.HANDBOOK_SEARCH_PARTS||{})[\"t0\"]=")
+            && html.contains("[\"n0\"]="),
+        "every piece of the search index inline"
+    );
     let last_script = html.rfind("<script").unwrap();
     assert!(
         search < last_script,

@@ -18,5 +18,6 @@ mod props;
 #[cfg(target_os = "linux")]
 mod publish;
 mod reader;
+mod reader_scale;
 mod serve;
 mod template_errors;

@@ -672,7 +672,9 @@ fn all_notes_page(
             .collect();
     }
     ctx.insert("sections", &sections);
-    ctx.insert("levels", &book::LEVELS);
+    // Facets the book has no data for are hidden by the theme.
+    let any_level = book.notes.iter().any(|n| !n.meta.level.is_empty());
+    ctx.insert("levels", if any_level { &book::LEVELS[..] } else { &[] });
     ctx.insert("yoes", &distinct_yoes(book));
     ctx.insert("all_tags", &tag_counts(book));
     templates::render(tera, "index.html", &ctx)
@@ -1164,7 +1166,12 @@ pub fn url_path(url: &str) -> String {
 }
 
 fn distinct_yoes(book: &Book) -> Vec<String> {
-    let mut v: Vec<String> = book.notes.iter().map(|n| n.meta.yoe.clone()).collect();
+    let mut v: Vec<String> = book
+        .notes
+        .iter()
+        .filter(|n| !n.meta.yoe.is_empty())
+        .map(|n| n.meta.yoe.clone())
+        .collect();
     v.sort_by_key(|y| {
         y.trim_end_matches('+')
             .split('-')

@@ -2,11 +2,11 @@
 //! `cargo bench --bench stages`; each stage is measured on warm caches except where named.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use handbook::book as notes;
 use handbook::render::highlight::{self, FenceOptions, render_block};
 use handbook::render::markdown::{Lookup, View, materialize};
-use handbook::settings::{Overrides, Settings};
-use handbook::book as notes;
 use handbook::render::{diagram, markdown};
+use handbook::settings::{Overrides, Settings};
 use handbook::{output, site};
 use std::hint::black_box;
 use std::path::Path;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod export;
+pub mod import;
 pub mod output;
 pub mod render;
 pub mod serve;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Init(a) => authoring::init(&a, &log),
         Command::New(a) => authoring::new_note(&a, &log),
         Command::Completions(a) => authoring::completions(&a),
+        Command::Import(a) => import::run(&a, &log),
     }
 }
 

@@ -113,7 +113,18 @@ impl<'a> Includer<'a> {
             }
             _ => return Ok(None),
         };
-        let here = |msg: String| vec![Diagnostic::error(display_path(self.root, file), line, 1, msg)];
+        // `{{#include}}` with nothing to include is text (mdBook leaves it too).
+        if arg.is_empty() {
+            return Ok(None);
+        }
+        let here = |msg: String| {
+            vec![Diagnostic::error(
+                display_path(self.root, file),
+                line,
+                1,
+                msg,
+            )]
+        };
         let (path, part) = parse_target(arg).map_err(here)?;
         let target = normalize(&file.parent().unwrap_or(self.root).join(path));
         if !target.starts_with(self.root) {
@@ -177,10 +188,7 @@ fn parse_target(arg: &str) -> Result<(&str, Part), String> {
             Err(_) => Err(format!("`{s}` is not a line number")),
         }
     };
-    let is_range = spec
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ':')
-        && !spec.is_empty();
+    let is_range = spec.chars().all(|c| c.is_ascii_digit() || c == ':') && !spec.is_empty();
     if !is_range {
         if !spec
             .chars()
@@ -225,9 +233,7 @@ fn pick(content: &str, part: &Part) -> Result<String, String> {
             let start = lines
                 .iter()
                 .position(|l| anchor_of(l, "ANCHOR:") == Some(name.as_str()))
-                .ok_or_else(|| {
-                    format!("no anchor `{name}` (a line with `ANCHOR: {name}`)")
-                })?;
+                .ok_or_else(|| format!("no anchor `{name}` (a line with `ANCHOR: {name}`)"))?;
             let len = lines[start + 1..]
                 .iter()
                 .position(|l| anchor_of(l, "ANCHOR_END:") == Some(name.as_str()))
@@ -287,14 +293,15 @@ mod tests {
     #[test]
     fn picks_ranges_and_anchors_without_markers() {
         let f = "one\n// ANCHOR: a\ntwo\n// ANCHOR: b\nthree\n// ANCHOR_END: b\n// ANCHOR_END: a\nfour\n";
-        assert_eq!(
-            pick(f, &Part::Anchor("a".into())).unwrap(),
-            "two\nthree"
-        );
+        assert_eq!(pick(f, &Part::Anchor("a".into())).unwrap(), "two\nthree");
         assert_eq!(pick(f, &Part::Anchor("b".into())).unwrap(), "three");
         assert_eq!(pick(f, &Part::All).unwrap(), "one\ntwo\nthree\nfour");
         assert_eq!(pick(f, &Part::Lines(8, None)).unwrap(), "four");
-        assert!(pick(f, &Part::Lines(9, None)).unwrap_err().contains("8 lines"));
+        assert!(
+            pick(f, &Part::Lines(9, None))
+                .unwrap_err()
+                .contains("8 lines")
+        );
         assert!(pick(f, &Part::Anchor("c".into())).is_err());
     }
 

@@ -165,7 +165,11 @@ fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec
             Cached {
                 stamp: now,
                 parsed,
-                deps: deps.into_iter().map(|p| (stamp(&p), p)).map(|(s, p)| (p, s)).collect(),
+                deps: deps
+                    .into_iter()
+                    .map(|p| (stamp(&p), p))
+                    .map(|(s, p)| (p, s))
+                    .collect(),
             }
         })
         .collect();
@@ -231,8 +235,12 @@ pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
             notes[ni].section = si;
         }
     }
+    // A Markdown file a note includes is where it should be.
+    let included: std::collections::HashSet<&PathBuf> =
+        notes.iter().flat_map(|n| &n.includes).collect();
     let warnings = nested
         .iter()
+        .filter(|p| !included.contains(p))
         .map(|p| {
             Diagnostic::warning(
                 display_path(root, p),
@@ -502,6 +510,9 @@ pub fn parse_note_with(
         }
     }
     let mut errs = check_required(rel, fm_text, rules.require);
+    if fm_text.is_none() && !errs.is_empty() {
+        return Err(errs);
+    }
     errs.extend(check_meta(rel, fm_text.unwrap_or(""), &meta));
     errs.extend(check_slug(rel, &slug));
     if !errs.is_empty() {
@@ -616,7 +627,11 @@ fn check_required(rel: &str, fm_text: Option<&str>, require: &[String]) -> Vec<D
         1,
         format!(
             "{what} {}; this book requires {} in every note ([notes] require in book.toml), between `+++` lines at the top",
-            missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+            missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             require.join(", ")
         ),
     )]
@@ -798,11 +813,29 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_front_matter() {
+        let require = ["level".to_string(), "tags".to_string()];
+        let rules = Rules {
+            require: &require,
+            title: None,
+        };
+        let e = parse_note_with("n.md", "## no fm\n", "x".into(), 0, rules).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message
+                .contains("missing front matter `level`, `tags`"),
+            "{}",
+            e[0].message
+        );
         assert!(
             parse("## no fm\n").unwrap_err()[0]
                 .message
-                .contains("missing front matter")
+                .contains("no title")
         );
+        let n = parse("\n# The Title #\n\nText\n").unwrap();
+        assert_eq!(n.meta.title, "The Title");
+        assert_eq!(&*n.body, "\n\n\nText\n");
+        let n = parse("```\n# not it\n```\n# It\n").unwrap();
+        assert_eq!(n.meta.title, "It");
         assert!(
             parse("+++\ntitle = \"x\"\n").unwrap_err()[0]
                 .message

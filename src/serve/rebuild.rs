@@ -21,6 +21,9 @@ pub struct Builder {
     state: Arc<State>,
     log: Log,
     cache: Cache,
+    /// The files the notes include (absolute), as of the last good build: a change to one
+    /// rebuilds, wherever in the book it lies.
+    pub included: std::collections::HashSet<PathBuf>,
 }
 
 impl Builder {
@@ -31,6 +34,7 @@ impl Builder {
             state,
             log,
             cache: Cache::default(),
+            included: Default::default(),
         }
     }
 
@@ -54,6 +58,12 @@ impl Builder {
         }
         match site::build_with_cache(&self.settings, &mut self.cache) {
             Ok(new) => {
+                self.included = new
+                    .book
+                    .notes
+                    .iter()
+                    .flat_map(|n| n.includes.iter().cloned())
+                    .collect();
                 let old = self.state.site();
                 let changed_files = diff(&old, &new.files);
                 let pages = pages_to_reload(&changed_files, old.is_empty());

@@ -10,6 +10,7 @@ use crate::render::markdown::{
 use crate::settings::Settings;
 use crate::term::Progress;
 
+mod redirects;
 pub mod search;
 pub mod templates;
 
@@ -979,6 +980,7 @@ pub fn compose_cached(
         );
     }
     copy_note_assets(settings, rendered, &mut files);
+    redirects::add(&settings.redirects, &mut files)?;
     cache.pages = pages_now;
     Ok(files)
 }

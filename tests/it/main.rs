@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diagrams;
 mod export;
+mod import;
 mod pages;
 mod reader;
 mod serve;

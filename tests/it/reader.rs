@@ -15,7 +15,11 @@ fn build_real_book() -> tempfile::TempDir {
         .env_remove("CLICOLOR_FORCE")
         .output()
         .expect("run handbook");
-    assert!(o.status.success(), "build failed:\n{}", crate::common::stderr(&o));
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        crate::common::stderr(&o)
+    );
     tmp
 }
 

@@ -142,7 +142,7 @@ fn starter_files(title: &str, with_workflow: bool) -> Vec<(&'static str, String)
         (
             "book.toml",
             format!(
-                "[book]\ntitle = {}\ndescription = \"Notes on what I am learning.\"\nlanguage = \"en\"\n# An \"Edit this note\" link on every note; {{path}} is the note's file:\n# edit-url = \"https://github.com/you/book/edit/main/{{path}}\"\n\n[build]\noutput-dir = \"public\"\n",
+                "[book]\ntitle = {}\ndescription = \"Notes on what I am learning.\"\nlanguage = \"en\"\n# An \"Edit this note\" link on every note; {{path}} is the note's file:\n# edit-url = \"https://github.com/you/book/edit/main/{{path}}\"\n\n[build]\noutput-dir = \"public\"\n\n[notes]\n# Front-matter keys every note must have (the theme's filters and badges use them):\nrequire = [\"level\", \"yoe\", \"tags\"]\n",
                 toml_str(title)
             ),
         ),

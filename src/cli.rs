@@ -9,7 +9,7 @@ use std::path::PathBuf;
     // The commit comes from build.rs (git, HANDBOOK_COMMIT, or "unknown").
     version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HANDBOOK_BUILD_COMMIT"), ")"),
     about = "Build technical handbooks: one page with every note, one page per note.",
-    after_help = "Examples:\n  handbook init my-book          start a book that builds at once\n  handbook new \"Load Balancers\" --section core-building-blocks --level intermediate\n                                 add a note at the next number, print its path\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file\n  handbook completions zsh > ~/.zfunc/_handbook\n                                 shell completions (bash, zsh, fish)"
+    after_help = "Examples:\n  handbook init my-book          start a book that builds at once\n  handbook new \"Load Balancers\" --section core-building-blocks --level intermediate\n                                 add a note at the next number, print its path\n  handbook build                 build ./notes into ./public\n  handbook serve --open          live preview on http://127.0.0.1:3000\n  handbook check --format github link check for CI\n  handbook export -o book.html   the whole book as one offline file\n  handbook import mdbook ../old-book -o new-book\n                                 an mdBook as a handbook book, old URLs redirected\n  handbook completions zsh > ~/.zfunc/_handbook\n                                 shell completions (bash, zsh, fish)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +38,8 @@ pub enum Command {
     New(NewArgs),
     /// Print shell completions (bash, zsh, fish).
     Completions(CompletionsArgs),
+    /// Make a book from an mdBook or a folder of Markdown, keeping links and old URLs.
+    Import(ImportArgs),
 }
 
 /// Options shared by every command that reads a book.
@@ -150,4 +152,30 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// An mdBook: book.toml and SUMMARY.md (parts, nesting, drafts), includes, links, old URLs as redirects.
+    Mdbook(ImportPathArgs),
+    /// A folder of Markdown (Obsidian, Jekyll, Hugo, Docusaurus): folders become sections, YAML front matter TOML.
+    Markdown(ImportPathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPathArgs {
+    /// The folder to import (never written to).
+    pub path: PathBuf,
+    /// Folder for the new book (default: the current folder); must be empty unless --force.
+    #[arg(long, short, default_value = ".")]
+    pub output: PathBuf,
+    /// Write into a folder that is not empty.
+    #[arg(long)]
+    pub force: bool,
 }

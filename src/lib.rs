@@ -7,6 +7,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod export;
+pub mod import;
 pub mod output;
 pub mod render;
 pub mod serve;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         return match cli.command {
             Command::Init(a) => authoring::init(&a, &log),
             Command::Completions(a) => authoring::completions(&a),
+            Command::Import(a) => import::run(&a, &log),
             _ => unreachable!("every other command reads a book"),
         };
     };
@@ -86,7 +88,9 @@ fn run_with_book(
         Command::Serve(a) => serve::run(settings, overrides, &a, &log),
         Command::Export(a) => export::run(&settings, &a, &log),
         Command::New(a) => authoring::new_note(&settings, &a, &log),
-        Command::Init(_) | Command::Completions(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Completions(_) | Command::Import(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -111,7 +115,7 @@ fn book_overrides(command: &Command) -> Option<(PathBuf, Overrides)> {
         Command::Serve(a) => (a.book.root.clone(), plain(&a.book)),
         Command::Export(a) => (a.book.root.clone(), plain(&a.book)),
         Command::New(a) => (a.book.root.clone(), Overrides::default()),
-        Command::Init(_) | Command::Completions(_) => return None,
+        Command::Init(_) | Command::Completions(_) | Command::Import(_) => return None,
     })
 }
 

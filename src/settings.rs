@@ -15,6 +15,39 @@ pub struct BookToml {
     pub build: BuildSection,
     #[serde(default)]
     pub check: CheckSection,
+    #[serde(default)]
+    pub notes: NotesSection,
+    /// Old page paths (`ch01-02-hello.html`) and where they now live (`hello.html#x`): `build`
+    /// writes a small redirect page at each old path.
+    #[serde(default)]
+    pub redirects: std::collections::BTreeMap<String, String>,
+}
+
+/// `[notes]`: what a book asks of each note's front matter.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct NotesSection {
+    /// Front-matter keys every note must have (besides a title, which a note may also take
+    /// from its first `# ` heading).
+    #[serde(default, deserialize_with = "require_keys")]
+    pub require: Vec<String>,
+}
+
+/// The front-matter keys `[notes] require` may list.
+pub const REQUIRABLE: [&str; 5] = ["title", "level", "yoe", "tags", "description"];
+
+fn require_keys<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    use serde::de::Error;
+    let keys = Vec::<String>::deserialize(d)?;
+    if let Some(k) = keys.iter().find(|k| !REQUIRABLE.contains(&k.as_str())) {
+        return Err(D::Error::custom(format!(
+            "unknown front-matter key `{k}` in require; allowed: {}",
+            REQUIRABLE.join(", ")
+        )));
+    }
+    Ok(keys)
 }
 
 #[derive(Debug, Clone, Hash, Deserialize)]
@@ -173,6 +206,8 @@ pub struct Settings {
     pub book: BookSection,
     pub build: BuildSection,
     pub check: CheckSection,
+    pub notes: NotesSection,
+    pub redirects: std::collections::BTreeMap<String, String>,
     /// Absolute output folder.
     pub output: PathBuf,
     /// `site-url` normalised to end with `/`.
@@ -260,6 +295,8 @@ impl Settings {
             book: file.book,
             build,
             check: file.check,
+            notes: file.notes,
+            redirects: file.redirects,
             output: normalize(&output),
             site_url,
             force: ov.force,

@@ -4,6 +4,8 @@ use crate::diagnostics::toml_error;
 use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::settings::Settings;
 use crate::util::slug::{slug_of_file, slugify, strip_number};
+
+pub(crate) mod include;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -15,12 +17,18 @@ pub const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
 const RESERVED_SLUGS: [&str; 6] = ["index", "404", "tags", "search-index", "nav", "sitemap"];
 
 /// Front matter as written in a note.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Hash)]
+/// Every key is optional to the parser (a missing string is empty, missing tags none); a
+/// book's `[notes] require` says which it insists on.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub level: String,
+    #[serde(default)]
     pub yoe: String,
+    #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
     pub description: Option<String>,
@@ -60,6 +68,8 @@ pub struct Note {
     pub body: std::sync::Arc<str>,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
+    /// Files its `{{#include}}` directives read (absolute), for `serve` to watch.
+    pub includes: Vec<PathBuf>,
 }
 
 impl Note {
@@ -102,15 +112,76 @@ struct Found {
 }
 
 /// Parsed note files kept between builds by `serve`: a file whose modification time and length
-/// are unchanged is not read or parsed again.
+/// are unchanged, as are those of the files it includes, is not read or parsed again.
 #[derive(Default)]
 pub struct FileCache {
-    files: HashMap<PathBuf, (std::time::SystemTime, u64, Parsed)>,
-    /// Whether drafts were included when the entries were parsed.
+    files: HashMap<PathBuf, Cached>,
+    /// Whether drafts were included, and the required keys, when the entries were parsed.
     drafts: bool,
+    require: Vec<String>,
 }
 
 type Parsed = Result<Option<Note>, Vec<Diagnostic>>;
+type Stamp = Option<(std::time::SystemTime, u64)>;
+
+#[derive(Clone)]
+struct Cached {
+    stamp: Stamp,
+    parsed: Parsed,
+    /// The included files and their stamps when the note was parsed.
+    deps: Vec<(PathBuf, Stamp)>,
+}
+
+fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| Some((m.modified().ok()?, m.len())))
+}
+
+/// Parse every found file in parallel, reusing cache entries whose file and includes are unchanged.
+fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec<Parsed> {
+    use rayon::prelude::*;
+    if cache.drafts != settings.build.drafts || cache.require != settings.notes.require {
+        cache.files.clear();
+        cache.drafts = settings.build.drafts;
+        cache.require = settings.notes.require.clone();
+    }
+    let old = &cache.files;
+    let fresh: Vec<Cached> = found
+        .par_iter()
+        .map(|f| {
+            let now = stamp(&f.path);
+            if let Some(c) = old.get(&f.path)
+                && now.is_some()
+                && c.stamp == now
+                && c.deps.iter().all(|(p, s)| stamp(p) == *s)
+            {
+                let mut c = c.clone();
+                if let Ok(Some(n)) = &mut c.parsed {
+                    n.section = f.section;
+                }
+                return c;
+            }
+            let (parsed, deps) = parse_file(settings, f);
+            Cached {
+                stamp: now,
+                parsed,
+                deps: deps
+                    .into_iter()
+                    .map(|p| (stamp(&p), p))
+                    .map(|(s, p)| (p, s))
+                    .collect(),
+            }
+        })
+        .collect();
+    cache.files = found
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, c)| c.stamp.is_some())
+        .map(|(f, c)| (f.path.clone(), c.clone()))
+        .collect();
+    fresh.into_iter().map(|c| c.parsed).collect()
+}
 
 /// Load every section and note, collecting all content errors before failing.
 pub fn load(settings: &Settings) -> Result<Book> {
@@ -133,39 +204,7 @@ pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
     }
     let (sections, found, nested) = discover(root, &notes_dir, &mut errors)?;
     let mut notes: Vec<Note> = Vec::with_capacity(found.len());
-    if cache.drafts != settings.build.drafts {
-        cache.files.clear();
-        cache.drafts = settings.build.drafts;
-    }
-    let parsed: Vec<(Option<(std::time::SystemTime, u64)>, Parsed)> = {
-        use rayon::prelude::*;
-        let old = &cache.files;
-        found
-            .par_iter()
-            .map(|f| {
-                let stamp = std::fs::metadata(&f.path)
-                    .ok()
-                    .and_then(|m| Some((m.modified().ok()?, m.len())));
-                if let (Some((t, len)), Some((ct, clen, p))) = (stamp, old.get(&f.path))
-                    && t == *ct
-                    && len == *clen
-                {
-                    let mut p = p.clone();
-                    if let Ok(Some(n)) = &mut p {
-                        n.section = f.section;
-                    }
-                    return (stamp, p);
-                }
-                (stamp, parse_file(root, f, settings.build.drafts))
-            })
-            .collect()
-    };
-    cache.files = found
-        .iter()
-        .zip(&parsed)
-        .filter_map(|(f, (stamp, p))| stamp.map(|(t, len)| (f.path.clone(), (t, len, p.clone()))))
-        .collect();
-    let parsed = parsed.into_iter().map(|(_, p)| p);
+    let parsed = parse_all(settings, &found, cache);
     let mut sections = sections;
     for p in parsed {
         match p {
@@ -197,8 +236,12 @@ pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
             notes[ni].section = si;
         }
     }
+    // A Markdown file a note includes is where it should be.
+    let included: std::collections::HashSet<&PathBuf> =
+        notes.iter().flat_map(|n| &n.includes).collect();
     let warnings = nested
         .iter()
+        .filter(|p| !included.contains(p))
         .map(|p| {
             Diagnostic::warning(
                 display_path(root, p),
@@ -345,96 +388,232 @@ fn title_from_name(s: &str) -> String {
     }
 }
 
-fn parse_file(root: &Path, f: &Found, drafts: bool) -> Result<Option<Note>, Vec<Diagnostic>> {
+/// Read, expand includes, parse; also the files the note includes (even when it fails).
+fn parse_file(settings: &Settings, f: &Found) -> (Parsed, Vec<PathBuf>) {
+    let root = &settings.root;
     let rel = display_path(root, &f.path);
-    let bytes = std::fs::read(&f.path)
-        .map_err(|e| vec![Diagnostic::error(&rel, 0, 0, format!("cannot read: {e}"))])?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = match read_utf8(&rel, &f.path) {
+        Ok(t) => t,
+        Err(e) => return (Err(e), Vec::new()),
+    };
+    let mut includer = include::Includer::new(root);
+    let expanded = match includer.expand(&f.path, &text) {
+        Ok(x) => x,
+        Err(e) => return (Err(e), includer.deps),
+    };
+    let slug = slug_of_file(&file_name(&f.path));
+    let rules = Rules {
+        require: &settings.notes.require,
+        title: expanded.title,
+    };
+    let parsed = parse_note_with(&rel, &expanded.text, slug, f.section, rules).map(|mut note| {
+        note.includes = includer.deps.clone();
+        (!note.meta.draft || settings.build.drafts).then_some(note)
+    });
+    (parsed, includer.deps)
+}
+
+fn read_utf8(rel: &str, path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::error(rel, 0, 0, format!("cannot read: {e}"))])?;
+    String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
         let (line, col) = crate::diagnostics::line_col(
             std::str::from_utf8(&e.as_bytes()[..off]).unwrap_or(""),
             off,
         );
         vec![Diagnostic::error(
-            &rel,
+            rel,
             line,
             col,
             "the file is not valid UTF-8; save it as UTF-8",
         )]
-    })?;
-    let slug = slug_of_file(&file_name(&f.path));
-    let note = parse_note(&rel, &text, slug, f.section)?;
-    if note.meta.draft && !drafts {
-        return Ok(None);
-    }
-    Ok(Some(note))
+    })
+}
+
+/// What a book asks of its notes and what the loader found around the text.
+#[derive(Default)]
+pub struct Rules<'a> {
+    /// `[notes] require` of book.toml.
+    pub require: &'a [String],
+    /// A title set by `{{#title ...}}`, used when the front matter has none.
+    pub title: Option<String>,
 }
 
 /// Split and validate front matter; the body keeps its line offset for later diagnostics.
+/// Every front-matter key is optional here: see [`parse_note_with`] for a book's `require`.
 pub fn parse_note(
     rel: &str,
     text: &str,
     slug: String,
     section: usize,
 ) -> Result<Note, Vec<Diagnostic>> {
+    parse_note_with(rel, text, slug, section, Rules::default())
+}
+
+/// `parse_note` under a book's rules. A note without front matter (or without a title in it)
+/// takes its title from its first `# ` heading, which then leaves the body.
+pub fn parse_note_with(
+    rel: &str,
+    text: &str,
+    slug: String,
+    section: usize,
+    rules: Rules,
+) -> Result<Note, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let fm_help = "a note starts with front matter: a `+++` line, TOML with title, level, yoe and tags, then a closing `+++` line";
+    let (fm_text, body_start, body_line) = split_front_matter(rel, text)?;
+    let mut meta: FrontMatter = match fm_text {
+        Some(fm) => toml::from_str(fm).map_err(|e| {
+            let (line, col, msg) = toml_error::explain(&e, fm);
+            vec![Diagnostic::error(rel, line + 1, col, msg)]
+        })?,
+        None => FrontMatter::default(),
+    };
+    // Kept as written: the renderer's placeholders cannot be forged (see render::marker).
+    let mut body = text[body_start..].to_string();
+    if meta.title.trim().is_empty() {
+        if let Some(t) = rules.title.clone() {
+            meta.title = t;
+        } else if let Some(t) = take_heading_title(&mut body) {
+            meta.title = t;
+        }
+    }
+    let mut errs = check_required(rel, fm_text, rules.require);
+    if fm_text.is_none() && !errs.is_empty() {
+        return Err(errs);
+    }
+    errs.extend(check_meta(rel, fm_text.unwrap_or(""), &meta));
+    errs.extend(check_slug(rel, &slug));
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(Note {
+        index: 0,
+        section,
+        slug,
+        rel_path: rel.to_string(),
+        meta,
+        body: body.into(),
+        body_line,
+        includes: Vec::new(),
+    })
+}
+
+/// The front matter's text (between the `+++` lines) if there is one, where the body starts
+/// (byte offset) and its first line.
+fn split_front_matter<'t>(
+    rel: &str,
+    text: &'t str,
+) -> Result<(Option<&'t str>, usize, usize), Vec<Diagnostic>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Err(vec![Diagnostic::error(
-            rel,
-            1,
-            1,
-            format!("missing front matter; {fm_help}"),
-        )]);
+        return Ok((None, 0, 1));
     }
     let fm_start = first.len();
     let mut offset = fm_start;
-    let mut fm_end = None;
     let mut line_no = 1;
     for l in lines {
         line_no += 1;
         if l.trim_end() == "+++" {
-            fm_end = Some((offset, offset + l.len(), line_no));
-            break;
+            return Ok((Some(&text[fm_start..offset]), offset + l.len(), line_no + 1));
         }
         offset += l.len();
     }
-    let Some((end, body_start, close_line)) = fm_end else {
-        return Err(vec![Diagnostic::error(
-            rel,
-            1,
-            1,
-            format!("front matter is never closed; {fm_help}"),
-        )]);
-    };
-    let fm_text = &text[fm_start..end];
-    let meta: FrontMatter = toml::from_str(fm_text).map_err(|e| {
-        let (line, col, msg) = toml_error::explain(&e, fm_text);
-        let msg = if msg.starts_with("missing field") {
-            format!("{msg}; required keys: title, level, yoe, tags")
+    Err(vec![Diagnostic::error(
+        rel,
+        1,
+        1,
+        "front matter is never closed; a note starts with a `+++` line, TOML (title and the keys the book requires), then a closing `+++` line",
+    )])
+}
+
+/// The text of the body's first `# ` heading (outside code fences), blanked out of the body so
+/// line numbers stay.
+fn take_heading_title(body: &mut String) -> Option<String> {
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        let marker = if t.starts_with("```") {
+            Some("```")
+        } else if t.starts_with("~~~") {
+            Some("~~~")
         } else {
-            msg
+            None
         };
-        vec![Diagnostic::error(rel, line + 1, col, msg)]
-    })?;
-    let mut errs = Vec::new();
-    let key_line = |key: &str| -> usize {
-        fm_text
-            .lines()
-            .position(|l| {
-                l.trim_start()
-                    .strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with('='))
-            })
-            .map(|i| i + 2)
-            .unwrap_or(1)
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some(f), Some(m)) if f == m => fence = None,
+            (None, None) if line.len() - t.len() < 4 => {
+                if let Some(h) = t.strip_prefix("# ") {
+                    let title = h.trim().trim_end_matches('#').trim().to_string();
+                    if title.is_empty() {
+                        return None;
+                    }
+                    let end = offset + line.trim_end_matches(['\n', '\r']).len();
+                    body.replace_range(offset..end, "");
+                    return Some(title);
+                }
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The line of `key = ...` in the front matter (1-based in the file), if it is there.
+fn key_line(fm_text: &str, key: &str) -> Option<usize> {
+    fm_text
+        .lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 2)
+}
+
+/// `[notes] require`: each listed key must be in the front matter (a title may come from a heading).
+fn check_required(rel: &str, fm_text: Option<&str>, require: &[String]) -> Vec<Diagnostic> {
+    let missing: Vec<&str> = require
+        .iter()
+        .map(String::as_str)
+        .filter(|k| *k != "title" && fm_text.is_none_or(|fm| key_line(fm, k).is_none()))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let what = if fm_text.is_none() {
+        "missing front matter"
+    } else {
+        "front matter lacks"
     };
-    if !LEVELS.contains(&meta.level.as_str()) {
+    vec![Diagnostic::error(
+        rel,
+        1,
+        1,
+        format!(
+            "{what} {}; this book requires {} in every note ([notes] require in book.toml), between `+++` lines at the top",
+            missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            require.join(", ")
+        ),
+    )]
+}
+
+/// Values that are there must be valid: level, yoe, the title, tags.
+fn check_meta(rel: &str, fm_text: &str, meta: &FrontMatter) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
+    let line = |key: &str| key_line(fm_text, key).unwrap_or(1);
+    if key_line(fm_text, "level").is_some() && !LEVELS.contains(&meta.level.as_str()) {
         errs.push(Diagnostic::error(
             rel,
-            key_line("level"),
+            line("level"),
             1,
             format!(
                 "unknown level `{}`; allowed: beginner, intermediate, advanced",
@@ -442,10 +621,10 @@ pub fn parse_note(
             ),
         ));
     }
-    if !valid_yoe(&meta.yoe) {
+    if key_line(fm_text, "yoe").is_some() && !valid_yoe(&meta.yoe) {
         errs.push(Diagnostic::error(
             rel,
-            key_line("yoe"),
+            line("yoe"),
             1,
             format!(
                 "malformed yoe `{}`; write a range of years like \"0-2\", \"2-4\", \"4-7\" or an open end like \"7+\"",
@@ -456,42 +635,51 @@ pub fn parse_note(
     if meta.title.trim().is_empty() {
         errs.push(Diagnostic::error(
             rel,
-            key_line("title"),
+            line("title"),
             1,
-            "title is empty",
+            "the note has no title: set `title` in its front matter or start it with a `# Title` heading",
         ));
     }
-    if let Some(t) = meta.tags.iter().find(|t| slugify(t).is_empty()) {
-        errs.push(Diagnostic::error(
+    errs.extend(check_tags(rel, line("tags"), &meta.tags));
+    errs
+}
+
+fn check_tags(rel: &str, line: usize, tags: &[String]) -> Option<Diagnostic> {
+    if let Some(t) = tags.iter().find(|t| slugify(t).is_empty()) {
+        return Some(Diagnostic::error(
             rel,
-            key_line("tags"),
+            line,
             1,
             format!("tag `{t}` has no letters or digits"),
         ));
     }
     let mut seen = HashMap::new();
-    for t in &meta.tags {
+    for t in tags {
         if let Some(first) = seen.insert(slugify(t), t) {
-            errs.push(Diagnostic::error(
+            return Some(Diagnostic::error(
                 rel,
-                key_line("tags"),
+                line,
                 1,
                 format!(
                     "tag `{t}` repeats `{first}` (tags with the same letters and digits are one tag); list each tag once"
                 ),
             ));
-            break;
         }
     }
+    None
+}
+
+fn check_slug(rel: &str, slug: &str) -> Option<Diagnostic> {
     if slug.is_empty() {
-        errs.push(Diagnostic::error(
+        return Some(Diagnostic::error(
             rel,
             0,
             0,
             "the file name gives an empty slug; name notes like 07-load-balancers.md",
         ));
-    } else if RESERVED_SLUGS.contains(&slug.as_str()) {
-        errs.push(Diagnostic::error(
+    }
+    RESERVED_SLUGS.contains(&slug).then(|| {
+        Diagnostic::error(
             rel,
             0,
             0,
@@ -499,21 +687,7 @@ pub fn parse_note(
                 "the slug `{slug}` is reserved for a generated page; rename the file (reserved: {})",
                 RESERVED_SLUGS.join(", ")
             ),
-        ));
-    }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    // Kept as written: the renderer's placeholders cannot be forged (see render::marker).
-    let body = text[body_start..].to_string();
-    Ok(Note {
-        index: 0,
-        section,
-        slug,
-        rel_path: rel.to_string(),
-        meta,
-        body: body.into(),
-        body_line: close_line + 1,
+        )
     })
 }
 
@@ -608,11 +782,29 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_front_matter() {
+        let require = ["level".to_string(), "tags".to_string()];
+        let rules = Rules {
+            require: &require,
+            title: None,
+        };
+        let e = parse_note_with("n.md", "## no fm\n", "x".into(), 0, rules).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message
+                .contains("missing front matter `level`, `tags`"),
+            "{}",
+            e[0].message
+        );
         assert!(
             parse("## no fm\n").unwrap_err()[0]
                 .message
-                .contains("missing front matter")
+                .contains("no title")
         );
+        let n = parse("\n# The Title #\n\nText\n").unwrap();
+        assert_eq!(n.meta.title, "The Title");
+        assert_eq!(&*n.body, "\n\n\nText\n");
+        let n = parse("```\n# not it\n```\n# It\n").unwrap();
+        assert_eq!(n.meta.title, "It");
         assert!(
             parse("+++\ntitle = \"x\"\n").unwrap_err()[0]
                 .message

@@ -22,6 +22,9 @@ pub struct Builder {
     state: Arc<State>,
     log: Log,
     cache: Cache,
+    /// The files the notes include (absolute), as of the last good build: a change to one
+    /// rebuilds, wherever in the book it lies.
+    pub included: std::collections::HashSet<PathBuf>,
 }
 
 impl Builder {
@@ -32,6 +35,7 @@ impl Builder {
             state,
             log,
             cache: Cache::default(),
+            included: Default::default(),
         }
     }
 
@@ -55,6 +59,12 @@ impl Builder {
         }
         match self.build() {
             Ok(new) => {
+                self.included = new
+                    .book
+                    .notes
+                    .iter()
+                    .flat_map(|n| n.includes.iter().cloned())
+                    .collect();
                 let old = self.state.site();
                 let changed_files = diff(&old, &new.files);
                 let pages = pages_to_reload(&changed_files, old.is_empty());

@@ -4,6 +4,7 @@
 use super::rebuild::Builder;
 use anyhow::{Context, Result};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -36,6 +37,8 @@ pub fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
     }
     // Watching starts before the first build, so a save during it is not lost.
     builder.initial();
+    let mut include_dirs = HashSet::new();
+    watch_include_dirs(&mut watcher, &builder, &mut include_dirs);
     let watcher = Arc::new(Mutex::new(watcher));
     let shared = watcher.clone();
     std::thread::Builder::new()
@@ -52,10 +55,29 @@ pub fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
                     }
                 }
                 builder.rebuild(&batch);
+                if let Ok(mut w) = shared.lock() {
+                    watch_include_dirs(&mut w, &builder, &mut include_dirs);
+                }
             }
         })
         .context("cannot start the rebuild thread")?;
     Ok(watcher)
+}
+
+/// Watch the folders of included files that lie outside the source folders (once each).
+fn watch_include_dirs(
+    watcher: &mut RecommendedWatcher,
+    builder: &Builder,
+    watched: &mut HashSet<PathBuf>,
+) {
+    let root = &builder.settings.root;
+    for f in &builder.included {
+        let Some(dir) = f.parent() else { continue };
+        let in_source = SOURCE_DIRS.iter().any(|d| dir.starts_with(root.join(d)));
+        if !in_source && dir.is_dir() && watched.insert(dir.to_path_buf()) {
+            let _ = watcher.watch(dir, RecursiveMode::NonRecursive);
+        }
+    }
 }
 
 /// Block until relevant events arrive, then collect until the burst is over.
@@ -100,7 +122,8 @@ fn collect(
             continue;
         }
         for p in ev.paths {
-            if is_source(root, output, &p) && !batch.contains(&p) {
+            let relevant = is_source(root, output, &p) || b.included.contains(&p);
+            if relevant && !batch.contains(&p) {
                 batch.push(p);
                 started.get_or_insert_with(Instant::now);
             }

@@ -69,7 +69,9 @@ pub(super) fn all_notes_page(
             .collect();
     }
     ctx.insert("sections", &sections);
-    ctx.insert("levels", &book::LEVELS);
+    // Facets the book has no data for are hidden by the theme.
+    let any_level = book.notes.iter().any(|n| !n.meta.level.is_empty());
+    ctx.insert("levels", if any_level { &book::LEVELS[..] } else { &[] });
     ctx.insert("yoes", &distinct_yoes(book));
     ctx.insert("all_tags", &tag_counts(book));
     templates::render(tera, "index.html", &ctx)

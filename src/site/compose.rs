@@ -117,6 +117,7 @@ pub(crate) fn compose_cached(
     cache.pages = pages_now;
     fixed_files(&common, &tera, &by_tag, &mut files)?;
     copy_note_assets(settings, rendered, &mut files);
+    super::redirects::add(&settings.redirects, &mut files)?;
     Ok(files)
 }
 

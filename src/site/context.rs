@@ -273,7 +273,12 @@ pub(super) fn backlinks(book: &Book, rendered: &[Arc<RenderedNote>]) -> Vec<Vec<
 }
 
 pub(super) fn distinct_yoes(book: &Book) -> Vec<String> {
-    let mut v: Vec<String> = book.notes.iter().map(|n| n.meta.yoe.clone()).collect();
+    let mut v: Vec<String> = book
+        .notes
+        .iter()
+        .filter(|n| !n.meta.yoe.is_empty())
+        .map(|n| n.meta.yoe.clone())
+        .collect();
     v.sort_by_key(|y| {
         y.trim_end_matches('+')
             .split('-')

@@ -9,6 +9,7 @@ mod compose;
 mod context;
 mod files;
 mod pages;
+mod redirects;
 mod search_index;
 mod template_errors;
 pub mod templates;

@@ -387,6 +387,10 @@ fn drafts_are_built_only_when_asked() {
 #[test]
 fn content_errors_are_collected_with_file_and_line() {
     let b = TestBook::new();
+    b.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Book\"\n[notes]\nrequire = [\"level\", \"yoe\", \"tags\"]\n",
+    );
     b.write("notes/01-s/01-a.md", &fm("A").replace("beginner", "expert"));
     b.write("notes/01-s/02-b.md", &fm("B").replace("0-2", "many"));
     b.write("notes/01-s/03-c.md", "## no front matter\n");

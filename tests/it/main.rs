@@ -11,6 +11,7 @@ mod escaping;
 mod export;
 mod extensions;
 mod html_parity;
+mod import;
 mod inproc;
 mod pages;
 mod props;

@@ -537,3 +537,27 @@ fn the_reload_socket_takes_only_same_origin_upgrades() {
         403
     );
 }
+
+#[test]
+fn a_change_to_an_included_file_re_renders_the_note_that_includes_it() {
+    let b = book();
+    // One file outside the watched folders, one inside notes/.
+    b.write("listings/demo.rs", "fn demo() { \"first version\" }\n");
+    b.write("notes/01-basics/parts/bit.md", "Included bit one.\n");
+    b.note(
+        "notes/01-basics/01-first.md",
+        "First Note",
+        "## Code\n\n```rust\n{{#include ../../listings/demo.rs}}\n```\n\n{{#include parts/bit.md}}\n",
+    );
+    let srv = Server::start(&b, free_port());
+    let mut ws = srv.socket();
+    ws.expect("hello");
+    assert!(srv.get("/first.html").1.contains("first version"));
+    b.write("listings/demo.rs", "fn demo() { \"second version\" }\n");
+    let m = ws.expect("reload");
+    assert_eq!(m["focus"], serde_json::json!([]), "{m}");
+    assert!(srv.get("/first.html").1.contains("second version"));
+    b.write("notes/01-basics/parts/bit.md", "Included bit two.\n");
+    ws.expect("reload");
+    assert!(srv.get("/first.html").1.contains("Included bit two."));
+}

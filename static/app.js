@@ -19,7 +19,8 @@
      scroll can land short. */
   function land(el, tries) {
     el.scrollIntoView();
-    tries = tries === undefined ? 3 : tries;
+    /* Notes above settle their real height as they are laid out: scroll again until the target stays put. */
+    tries = tries === undefined ? 30 : tries;
     var before = el.getBoundingClientRect().top;
     if (isAll && tries > 0) requestAnimationFrame(function () { requestAnimationFrame(function () {
       if (Math.abs(el.getBoundingClientRect().top - before) > 2) land(el, tries - 1);
@@ -396,7 +397,11 @@
     var reveal = function () {
       var id = decodeURIComponent(location.hash.slice(1));
       var el = id && doc.getElementById(id);
-      if (el && el.closest(".filtered-out, [hidden]")) { resetFilters(); land(el); }
+      if (!el) return;
+      if (el.closest(".filtered-out, [hidden]")) resetFilters();
+      /* The browser's own jump lands where the notes above were estimated to end; as they are
+         laid out the target moves, so follow it until it stays put. */
+      land(el);
     };
     window.addEventListener("hashchange", reveal);
     reveal();

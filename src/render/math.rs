@@ -82,7 +82,8 @@ fn formula<'a>(mathml: &str, tex: &str, display: MathDisplay) -> Vec<Event<'a>> 
     let name = attribute(tex.trim());
     let (wrap, unwrap, block) = match display {
         MathDisplay::Block => (
-            "<span class=\"math-display\">",
+            // Focusable: a formula wider than the column scrolls, and keyboard users must reach it.
+            "<span class=\"math-display\" tabindex=\"0\">",
             "</span>",
             " display=\"block\"",
         ),
@@ -155,7 +156,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<span class=\"math-display\"><math display=\"block\""),
+            html.contains("<span class=\"math-display\" tabindex=\"0\"><math display=\"block\""),
             "{html}"
         );
         assert!(html.contains("<mfrac>"), "{html}");

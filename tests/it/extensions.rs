@@ -85,7 +85,7 @@ fn callouts_and_math_reach_pages_search_and_the_export() {
     assert!(page.contains("alttext=\"W + R &gt; N\" aria-label=\"W + R &gt; N\""));
     assert!(page.contains("prices stay prose: $5 and $10, +$500, then −$200."));
     assert!(page.contains("$5 and $x$"), "math inside code is untouched");
-    let search = b.out("search-index.js");
+    let search = b.search_text();
     assert!(search.contains("zebrafold"), "callout text is searchable");
     assert!(search.contains("W + R > N") || search.contains("W + R \\u003e N"));
     assert!(

@@ -40,9 +40,10 @@ fn real(html: &str) -> Vec<Tag> {
                 .attrs
                 .iter()
                 .map(|(name, value)| {
+                    // html5ever files `xmlns` on <svg> under an empty prefix.
                     let name = match &name.prefix {
-                        Some(p) => format!("{p}:{}", name.local),
-                        None => name.local.to_string(),
+                        Some(p) if !p.is_empty() => format!("{p}:{}", name.local),
+                        _ => name.local.to_string(),
                     };
                     (name.to_ascii_lowercase(), value.to_string())
                 })

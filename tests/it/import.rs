@@ -136,7 +136,7 @@ fn includes_expand_like_mdbook_and_errors_name_file_and_line() {
     assert_eq!(page.matches("std::fmt").count(), 1, "{page}");
     assert!(page.contains("{{#include not/expanded.rs}}"));
     // Search sees included text.
-    assert!(read(&b.path("public/search-index.js")).contains("last_line"));
+    assert!(b.search_text().contains("last_line"));
 
     for (include, says) in [
         (
@@ -291,13 +291,14 @@ fn an_mdbook_imports_builds_and_checks_clean() {
         .collect();
     assert_eq!(
         names,
+        // (listed by file name: the prefix chapter is note 1 of the untitled first section)
         [
-            "notes/01-introduction.md",
             "notes/01-guide/01-one.md",
             "notes/01-guide/02-one-a.md",
             "notes/01-guide/03-deep.md",
             "notes/01-guide/04-later.md",
             "notes/01-guide/_section.toml",
+            "notes/01-introduction.md",
             "notes/02-reference/01-two.md",
             "notes/02-reference/_section.toml",
             "notes/03-appendix/01-thanks.md",

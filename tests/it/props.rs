@@ -150,8 +150,24 @@ fn block() -> impl Strategy<Value = String> {
     (0..24usize, 0..3usize, leaf).prop_map(|(depth, how, b)| match how {
         0 => b,
         1 => nest(&b, &"> ".repeat(depth)),
-        _ => nest(&format!("- {b}"), &"  ".repeat(depth % 8)),
+        _ => nest(&list_item(&b), &"  ".repeat(depth % 8)),
     })
+}
+
+/// `block` as one list item: the marker on its first line, its other lines indented under it
+/// (unindented lines would end the item and leave a fence's content outside its fence).
+fn list_item(block: &str) -> String {
+    block
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("- {l}\n")
+            } else {
+                format!("  {l}\n")
+            }
+        })
+        .collect()
 }
 
 fn nest(block: &str, prefix: &str) -> String {

@@ -79,6 +79,19 @@ impl TestBook {
         assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     }
 
+    /// Every file of the built search index (the manifest and its pieces), as one text.
+    pub fn search_text(&self) -> String {
+        let mut text = self.out("search-index.js");
+        if let Ok(dir) = std::fs::read_dir(self.path("public/search-index")) {
+            let mut files: Vec<_> = dir.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            files.sort();
+            for f in files {
+                text.push_str(&std::fs::read_to_string(f).unwrap_or_default());
+            }
+        }
+        text
+    }
+
     pub fn out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path("public").join(rel))
             .unwrap_or_else(|e| panic!("public/{rel}: {e}"))

@@ -540,7 +540,7 @@
       } else {
         results.innerHTML = '<ul aria-label="Search results">' + hits.map(function (h) {
           var note = noteData(h.note), c = note[3][h.chunk] || ["", "", ""], id = h.whole ? "" : c[0], head = h.whole ? "" : c[1];
-          return '<li><a href="' + href(note, id) + '"><span class="r-head"><span class="r-num">' + note[1] + '</span><span class="r-title">' + esc(note[2]) + "</span>" +
+          return '<li><a href="' + esc(href(note, id)) + '"><span class="r-head"><span class="r-num">' + note[1] + '</span><span class="r-title">' + esc(note[2]) + "</span>" +
             (head ? '<span class="r-where">› ' + esc(head) + "</span>" : "") + '</span><span class="r-snip">' + snippet(c[2], terms) + "</span></a></li>";
         }).join("") + '</ul><p class="r-foot" aria-hidden="true"><kbd>↑</kbd> <kbd>↓</kbd> to move · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close</p>';
         status.textContent = hits.length + (hits.length === 1 ? " result" : " results");

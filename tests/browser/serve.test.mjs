@@ -10,7 +10,7 @@ const FIRST = path.join(bookDir, "notes/01-basics/01-first.md");
 const SECOND = path.join(bookDir, "notes/01-basics/02-second.md");
 const front = (title) => `+++\ntitle = "${title}"\nlevel = "beginner"\nyoe = "0-2"\ntags = ["alpha"]\n+++\n\n`;
 const long = (marker) => Array.from({ length: 60 }, (_, i) => `Paragraph ${i} of a long note. ${marker}`).join("\n\n") + "\n";
-const hasText = (page, text) => page.waitForFunction((t) => document.body && document.body.innerText.includes(t), text, { timeout: 20000 });
+const hasText = (page, text) => page.waitForFunction((t) => document.body && document.body.innerText.includes(t), text, { timeout: 60000 });
 
 const browser = await launch();
 const { page } = await openPage(browser);

@@ -8,7 +8,7 @@
 // apply, bytes fetched (all, and by search), and the JS heap after the search. Beside it,
 // mdBook's print.html of the same corpus (every note on one page too) when mdbook is installed.
 //
-//   benches/compare.sh --reader [--sizes 1000,5000] [--runs 3] [--query replication] [--reuse-mdbook]
+//   benches/compare.sh --reader [--sizes 1000,5000] [--runs 3] [--query replica] [--reuse-mdbook]
 //   node benches/reader.mjs ...   (the same, without building handbook first)
 import { launch } from "../tests/browser/lib.mjs";
 import { spawnSync } from "node:child_process";
@@ -22,7 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name, dflt) => { const i = process.argv.indexOf("--" + name); return i > 0 ? process.argv[i + 1] : dflt; };
 const SIZES = arg("sizes", "1000,5000").split(",").filter(Boolean).map(Number);
 const RUNS = +arg("runs", 3);
-const QUERY = arg("query", "replication");
+const QUERY = arg("query", "replica");
 const KEEP = arg("keep", path.join(tmpdir(), "handbook-bench"));
 const GEN = process.env.HANDBOOK_GEN_CORPUS || [path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"), path.join(ROOT, "..", "..", "shared", "bench", "gen_corpus.py")].find(existsSync);
 const HANDBOOK = path.join(ROOT, "target", "release", "handbook");

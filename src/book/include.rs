@@ -12,6 +12,40 @@ pub(crate) struct Expanded {
     pub text: String,
     /// `{{#title ...}}`, if the note sets one.
     pub title: Option<String>,
+    /// From lines of `text` back to lines of the note's own file.
+    pub lines: LineMap,
+}
+
+/// Maps a line of a note's expanded text to the line of its file that produced it: lines an
+/// include brought in map to the directive's line, lines after it shift back by what it added.
+#[derive(Clone, Debug, Default, Hash, PartialEq)]
+pub struct LineMap(Vec<Spliced>);
+
+/// One top-level directive's replacement: expanded lines `first..=last` came from line `source`,
+/// where the directive itself spanned `source_newlines` line breaks.
+#[derive(Clone, Debug, Hash, PartialEq)]
+struct Spliced {
+    first: usize,
+    last: usize,
+    source: usize,
+    source_newlines: usize,
+}
+
+impl LineMap {
+    /// The 1-based line of the note's file for 1-based line `line` of the expanded text.
+    pub fn source_line(&self, line: usize) -> usize {
+        let mut added = 0;
+        for s in &self.0 {
+            if line < s.first {
+                break;
+            }
+            if line <= s.last {
+                return s.source;
+            }
+            added += (s.last - s.first) as isize - s.source_newlines as isize;
+        }
+        (line as isize - added).max(1) as usize
+    }
 }
 
 /// Where includes may come from and what they read.
@@ -44,17 +78,20 @@ impl<'a> Includer<'a> {
     /// directive that failed.
     pub(crate) fn expand(&mut self, file: &Path, text: &str) -> Result<Expanded, Vec<Diagnostic>> {
         let mut title = None;
+        let mut lines = LineMap::default();
         self.stack.push(file.to_path_buf());
-        let r = self.expand_in(file, text, &mut title);
+        let r = self.expand_in(file, text, &mut title, Some(&mut lines));
         self.stack.pop();
-        r.map(|text| Expanded { text, title })
+        r.map(|text| Expanded { text, title, lines })
     }
 
+    /// Expand `text`; at the top level, `lines` records where each replacement landed.
     fn expand_in(
         &mut self,
         file: &Path,
         text: &str,
         title: &mut Option<String>,
+        mut lines: Option<&mut LineMap>,
     ) -> Result<String, Vec<Diagnostic>> {
         if !text.contains("{{#") {
             return Ok(text.to_string());
@@ -62,6 +99,8 @@ impl<'a> Includer<'a> {
         let mut out = String::with_capacity(text.len());
         let mut errors = Vec::new();
         let mut rest = text;
+        // Lines added so far by replacements (expanded line = source line + shift).
+        let mut shift: isize = 0;
         while let Some(i) = rest.find("{{#") {
             let escaped = rest[..i].ends_with('\\');
             let Some(len) = rest[i..].find("}}") else {
@@ -77,7 +116,21 @@ impl<'a> Includer<'a> {
             out.push_str(&rest[..i]);
             let line = text[..text.len() - rest.len() + i].matches('\n').count() + 1;
             match self.directive(file, line, directive, title) {
-                Ok(Some(s)) => out.push_str(&s),
+                Ok(Some(s)) => {
+                    if let Some(map) = lines.as_deref_mut() {
+                        let first = (line as isize + shift) as usize;
+                        let (added, own) =
+                            (s.matches('\n').count(), directive.matches('\n').count());
+                        map.0.push(Spliced {
+                            first,
+                            last: first + added,
+                            source: line,
+                            source_newlines: own,
+                        });
+                        shift += added as isize - own as isize;
+                    }
+                    out.push_str(&s)
+                }
                 Ok(None) => out.push_str(&rest[i..i + len + 2]),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -160,7 +213,7 @@ impl<'a> Includer<'a> {
             picked
         };
         self.stack.push(target.clone());
-        let r = self.expand_in(&target, &picked, &mut None);
+        let r = self.expand_in(&target, &picked, &mut None, None);
         self.stack.pop();
         r.map(Some)
     }
@@ -311,5 +364,26 @@ mod tests {
             without_hidden_lines("# fn main() {\n#[derive(Debug)]\nstruct A;\n    #\n# }"),
             "#[derive(Debug)]\nstruct A;"
         );
+    }
+
+    #[test]
+    fn lines_after_an_include_map_back_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("five.rs"), "1\n2\n3\n4\n5").unwrap();
+        let note = root.join("note.md");
+        let text = "a\n{{#include five.rs}}\nb\nc {{#include five.rs:1:2}} d\ne\n";
+        let x = Includer::new(root).expand(&note, text).unwrap();
+        let lines: Vec<&str> = x.text.lines().collect();
+        let at = |s: &str| lines.iter().position(|l| *l == s).unwrap() + 1;
+        assert_eq!(x.lines.source_line(at("a")), 1);
+        // Every included line is reported at the directive's line.
+        assert_eq!(x.lines.source_line(at("3")), 2);
+        assert_eq!(x.lines.source_line(at("b")), 3);
+        assert_eq!(x.lines.source_line(at("c 1")), 4);
+        assert_eq!(x.lines.source_line(at("2 d")), 4);
+        assert_eq!(x.lines.source_line(at("e")), 5);
+        let plain = Includer::new(root).expand(&note, "x\ny\n").unwrap();
+        assert_eq!(plain.lines.source_line(2), 2);
     }
 }

@@ -66,8 +66,10 @@ pub struct Note {
     pub rel_path: String,
     pub meta: FrontMatter,
     pub body: std::sync::Arc<str>,
-    /// 1-based line of the file where `body` starts.
+    /// 1-based line of the expanded text where `body` starts (see `source_line`).
     pub body_line: usize,
+    /// From lines of the expanded text (includes spliced in) back to lines of the file.
+    pub lines: include::LineMap,
     /// Files its `{{#include}}` directives read (absolute), for `serve` to watch.
     pub includes: Vec<PathBuf>,
 }
@@ -76,6 +78,11 @@ impl Note {
     /// The number a reader sees (1..N).
     pub fn number(&self) -> usize {
         self.index + 1
+    }
+
+    /// The line of the note's file for line `i` (0-based) of its body, past any includes.
+    pub fn source_line(&self, i: usize) -> usize {
+        self.lines.source_line(self.body_line + i)
     }
 }
 
@@ -408,6 +415,7 @@ fn parse_file(settings: &Settings, f: &Found) -> (Parsed, Vec<PathBuf>) {
     };
     let parsed = parse_note_with(&rel, &expanded.text, slug, f.section, rules).map(|mut note| {
         note.includes = includer.deps.clone();
+        note.lines = expanded.lines;
         (!note.meta.draft || settings.build.drafts).then_some(note)
     });
     (parsed, includer.deps)
@@ -495,6 +503,7 @@ pub fn parse_note_with(
         meta,
         body: body.into(),
         body_line,
+        lines: include::LineMap::default(),
         includes: Vec::new(),
     })
 }

@@ -456,7 +456,7 @@ impl<'a> Crawl<'a> {
                 out.push(Problem {
                     severity: Severity::Error,
                     file: n.rel_path.clone(),
-                    line: n.body_line + l - 1,
+                    line: n.source_line(l - 1),
                     col: c,
                     kind: "footnote",
                     text: label.clone(),
@@ -660,7 +660,7 @@ impl<'a> Crawl<'a> {
             None
         };
         if let Some((l, c)) = at {
-            p.line = note.body_line + l - 1;
+            p.line = note.source_line(l - 1);
             p.col = c;
         }
         if let Some(frag) = raw_anchor {

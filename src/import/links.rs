@@ -2,6 +2,7 @@
 
 use super::{Mapper, Plan, relative};
 use crate::settings::normalize;
+use crate::util::slug::slug_of_file;
 use anyhow::Result;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::ops::Range;
@@ -15,23 +16,33 @@ pub(crate) struct Moved<'a> {
     pub new_path: &'a str,
 }
 
+/// Where a destination was written: raw HTML is not rewritten by the renderer, so its paths
+/// must be those of the site, not of the note's file.
+#[derive(Clone, Copy, PartialEq)]
+enum Written {
+    Markdown,
+    Html,
+}
+
 /// Byte ranges of every link and image destination written in `text` (inline and reference
 /// definitions), with the destination.
-fn destinations(text: &str) -> Vec<(Range<usize>, String)> {
+fn destinations(text: &str) -> Vec<(Range<usize>, String, Written)> {
     let parser = Parser::new_ext(text, Options::all());
-    let mut out: Vec<(Range<usize>, String)> = parser
+    let mut out: Vec<(Range<usize>, String, Written)> = parser
         .reference_definitions()
         .iter()
         .filter_map(|(_, def)| {
             let span = &text[def.span.clone()];
             let at = span.find(def.dest.as_ref())?;
             let start = def.span.start + at;
-            Some((start..start + def.dest.len(), def.dest.to_string()))
+            let range = start..start + def.dest.len();
+            Some((range, def.dest.to_string(), Written::Markdown))
         })
         .collect();
     for (ev, range) in parser.into_offset_iter() {
         if let Event::Html(_) | Event::InlineHtml(_) = ev {
-            out.extend(html_destinations(text, range));
+            let found = html_destinations(text, range);
+            out.extend(found.into_iter().map(|(r, d)| (r, d, Written::Html)));
             continue;
         }
         let dest = match ev {
@@ -46,11 +57,15 @@ fn destinations(text: &str) -> Vec<(Range<usize>, String)> {
         }
         if let Some(at) = span.rfind(dest.as_ref()) {
             let start = range.start + at;
-            out.push((start..start + dest.len(), dest.to_string()));
+            out.push((
+                start..start + dest.len(),
+                dest.to_string(),
+                Written::Markdown,
+            ));
         }
     }
-    out.sort_by_key(|(r, _)| r.start);
-    out.dedup_by_key(|(r, _)| r.start);
+    out.sort_by_key(|(r, ..)| r.start);
+    out.dedup_by_key(|(r, ..)| r.start);
     out
 }
 
@@ -102,9 +117,9 @@ pub(crate) fn rewrite_links(
     plan: &mut Plan,
 ) -> Result<String> {
     let mut edits = Vec::new();
-    for (range, dest) in destinations(text) {
+    for (range, dest, written) in destinations(text) {
         let line = line_of(text, range.start);
-        if let Some(new) = new_destination(&dest, m, map, plan, line)? {
+        if let Some(new) = new_destination(&dest, written, m, map, plan, line)? {
             edits.push((range, new));
         }
     }
@@ -115,6 +130,7 @@ pub(crate) fn rewrite_links(
 /// links that already pointed nowhere, which are reported).
 fn new_destination(
     dest: &str,
+    written: Written,
     m: &Moved,
     map: &mut Mapper,
     plan: &mut Plan,
@@ -153,12 +169,25 @@ fn new_destination(
         .cloned();
     if let Some(note) = note {
         plan.stats.links += 1;
-        return Ok(Some(format!("{}{frag}", relative(m.new_path, &note))));
+        let to = match written {
+            Written::Markdown => relative(m.new_path, &note),
+            // Every page sits at the site's root, named after the note's file.
+            Written::Html => format!(
+                "{}.html",
+                slug_of_file(note.rsplit('/').next().unwrap_or(&note))
+            ),
+        };
+        return Ok(Some(format!("{to}{frag}")));
     }
     if target.is_file() {
         let copy = map.copy(&target, plan)?;
         plan.stats.links += 1;
-        return Ok(Some(format!("{}{frag}", relative(m.new_path, &copy))));
+        let to = match written {
+            Written::Markdown => relative(m.new_path, &copy),
+            // The site keeps the book's folders, and every page sits at its root.
+            Written::Html => copy.replace(' ', "%20"),
+        };
+        return Ok(Some(format!("{to}{frag}")));
     }
     let shown = map.shown(m.source);
     plan.note(
@@ -304,8 +333,9 @@ mod tests {
         let t = "See [a](x.md#h) and ![i](img/a.png \"t\") and [r][1].\n\n`[no](y.md)`\n\n<img class=\"r\" src=\"i/b.svg\">\n\n[1]: z.md\n";
         let d: Vec<String> = destinations(t)
             .into_iter()
-            .map(|(r, s)| {
+            .map(|(r, s, w)| {
                 assert_eq!(&t[r], s);
+                assert_eq!(w == Written::Html, s == "i/b.svg");
                 s
             })
             .collect();

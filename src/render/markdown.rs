@@ -289,7 +289,7 @@ impl<'a> Renderer<'a> {
             &self.body[self.line_starts[idx]..],
             offset - self.line_starts[idx],
         );
-        (self.note.body_line + idx, col)
+        (self.note.source_line(idx), col)
     }
 
     fn warn(&mut self, offset: usize, msg: String) {

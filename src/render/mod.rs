@@ -44,6 +44,7 @@ pub fn render_all(
             set_sig.hash(&mut h);
             n.body.hash(&mut h);
             n.body_line.hash(&mut h);
+            n.lines.hash(&mut h);
             h.finish()
         })
         .collect();

@@ -176,6 +176,16 @@ fn includes_expand_like_mdbook_and_errors_name_file_and_line() {
         e.contains("notes/01-a/parts/loop.md:1:1") && e.contains("include cycle"),
         "{e}"
     );
+    // Lines after an include are reported where they are in the note's own file.
+    b.write(
+        "notes/01-a/01-x.md",
+        "# X\n\n```rust\n{{#include ../../listings/main.rs}}\n```\n\n```nolang\nx\n```\n",
+    );
+    let e = stderr(&b.build_ok());
+    assert!(
+        e.contains("notes/01-a/01-x.md:7:1") && e.contains("unknown code language `nolang`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -221,7 +231,7 @@ fn write_mdbook(root: &Path) {
     w("book/src/img/logo.png", "not really a png");
     w(
         "book/src/guide/one.md",
-        "# One\n\n## Setup\n\n```rust\n{{#include ../../../examples/hello.rs:main}}\n```\n\n```rust\n{{#rustdoc_include ../../../examples/hello.rs}}\n```\n\n{{#playground ../../../examples/hello.rs}}\n\nSee [two](../ref/two.html) and [the site](https://example.org/).\n",
+        "# One\n\n## Setup\n\n```rust\n{{#include ../../../examples/hello.rs:main}}\n```\n\n```rust\n{{#rustdoc_include ../../../examples/hello.rs}}\n```\n\n{{#playground ../../../examples/hello.rs}}\n\nSee [two](../ref/two.html) and [the site](https://example.org/).\n\n<img class=\"right\" src=\"../img/logo.png\" alt=\"logo\"> <a href=\"../thanks.md\">raw link</a>\n",
     );
     w(
         "examples/hello.rs",

@@ -14,6 +14,18 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!(t && t.isContentEditable);
   }
   var isAll = doc.body.classList.contains("page-all");
+  /* On the all-notes page this file runs while the page is still arriving, right after the
+     filters and before the first note, so search and filters answer before the last note is
+     parsed; what needs every note waits for `ready`. Other pages load it deferred (ready at once). */
+  /* Whether the filters hide el (by class once the page is whole, by the CSS rule before). */
+  function filteredOut(el) {
+    var n = el.closest("article.note");
+    return !!(el.closest(".filtered-out, [hidden]") || (n && getComputedStyle(n).display === "none"));
+  }
+  function ready(fn) {
+    if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  }
   /* Scroll el into view, and again after the notes around it are laid out: on the all-notes page
      notes off screen keep an estimated height until then (content-visibility), so the first
      scroll can land short. */
@@ -228,6 +240,7 @@
   });
 
   /* Back to top appears after scrolling a screen. */
+  ready(function () {
   var btt = $(".back-to-top");
   if (btt) {
     var onScroll = function () { btt.classList.toggle("visible", window.scrollY > window.innerHeight); };
@@ -238,6 +251,7 @@
       var m = $("#main"); if (m) m.focus({ preventScroll: true });
     });
   }
+  });
 
   /* Filters on the all-notes page: level, years of experience, tags (any/all), combined.
      The state lives in the URL (?level=a,b&yoe=0-2&tags=x,y&tagmode=all) so a view can be shared. */
@@ -351,16 +365,35 @@
       var s = q.toString().replace(/%2C/g, ",");
       try { history.replaceState(null, "", location.pathname + (s ? "?" + s : "") + location.hash); } catch (e) { /* some file:// setups refuse */ }
     };
-    var update = function () { var st = readForm(); apply(st); writeUrl(st); };
-    resetFilters = function () { var st = empty(); toForm(st); apply(st); writeUrl(st); };
+    /* Which notes show is one CSS rule on the notes' data attributes: it applies at once, also
+       to notes the browser has not parsed yet. The rest (counts, sections, sidebar) needs every
+       note, so it waits for the whole page. */
+    var rule = doc.createElement("style");
+    doc.head.appendChild(rule);
+    var cssValue = function (v) { return '"' + String(v).replace(/["\\\n]/g, function (c) { return c === "\n" ? "\\a " : "\\" + c; }) + '"'; };
+    var none = function (attr, op, list) { return list.map(function (v) { return ":not([" + attr + op + cssValue(v) + "])"; }).join(""); };
+    var hideRule = function (st) {
+      var out = [];
+      if (st.level.length) out.push("article.note" + none("data-level", "=", st.level));
+      if (st.yoe.length) out.push("article.note" + none("data-yoe", "=", st.yoe));
+      if (st.tags.length && st.mode === "all") st.tags.forEach(function (t) { out.push("article.note" + none("data-tags", "~=", [t])); });
+      else if (st.tags.length) out.push("article.note" + none("data-tags", "~=", st.tags));
+      rule.textContent = out.length ? out.join(",\n") + " { display: none; }" : "";
+    };
+    var parsed = doc.readyState !== "loading";
+    var applyState = function (st) { hideRule(st); if (parsed) apply(st); writeUrl(st); };
+    var update = function () { applyState(readForm()); };
+    resetFilters = function () { var st = empty(); toForm(st); applyState(st); };
 
     /* With filters in the URL they apply at once; otherwise the option counts are filled in idle time. */
     var st0 = readUrl();
-    if (active(st0)) { toForm(st0); apply(readForm()); }
-    else {
+    if (active(st0)) { toForm(st0); hideRule(readForm()); }
+    ready(function () {
+      parsed = true;
+      if (active(readForm())) { apply(readForm()); return; }
       var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
       idle(function () { if (!info) apply(readForm()); }, { timeout: 3000 });
-    }
+    });
     box.open = !phone.matches || active(st0);
     filters.addEventListener("change", function (e) { if (e.target !== tagFind) update(); });
     chosen.addEventListener("click", function (e) {
@@ -372,7 +405,8 @@
       var next = $(".tag-chip", chosen) || $(".tag-menu-btn", filters);
       next.focus();
     });
-    $$(".filter-reset").forEach(function (b) { b.addEventListener("click", resetFilters); });
+    /* One handler for both "Clear filters" buttons: the second, after the notes, may not exist yet. */
+    doc.addEventListener("click", function (e) { if (e.target.closest && e.target.closest(".filter-reset")) resetFilters(); });
     tagFind.addEventListener("input", function () {
       var q = tagFind.value.trim().toLowerCase(), any = false;
       tagOptions().forEach(function (o) {
@@ -398,124 +432,92 @@
       var id = decodeURIComponent(location.hash.slice(1));
       var el = id && doc.getElementById(id);
       if (!el) return;
-      if (el.closest(".filtered-out, [hidden]")) resetFilters();
+      if (filteredOut(el)) resetFilters();
       /* The browser's own jump lands where the notes above were estimated to end; as they are
          laid out the target moves, so follow it until it stays put. */
       land(el);
     };
     window.addEventListener("hashchange", reveal);
-    reveal();
+    ready(reveal);
+    /* Until the page has loaded, notes above a followed #fragment can still grow: land once more
+       then, unless the reader has moved on. */
+    var moved = false, stop = function () { moved = true; };
+    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (t) { window.addEventListener(t, stop, { passive: true, once: true }); });
+    window.addEventListener("load", function () { if (!moved && location.hash) reveal(); });
   }
 
   /* Search. The index is split by term into small script files (the manifest search-index.js,
-     term shards search-index/t<i>.js, note files search-index/n<g>.js), loaded on demand with
-     <script> tags so that search works from file:// too; the single-file export defines them all inline. */
+     term shards search-index/t<i>.js, note files search-index/n<g>.js), loaded on demand (see
+     loadPiece); the engine is search.js; the single-file export defines every piece inline. */
   var topbar = $(".topbar"), sbox = $(".search"), input = $("#search-input"), results = $("#search-results"), status = $("#search-status");
   var searchBtn = $(".search-toggle");
   if (sbox && input) {
     sbox.hidden = false;
-    var parts = window.HANDBOOK_SEARCH_PARTS = window.HANDBOOK_SEARCH_PARTS || {};
-    var loading = {}, seq = 0;
-    var manifest = function () { return window.HANDBOOK_SEARCH_INDEX; };
-    /* Load the pieces `keys` names ("index" is the manifest); cb(ok) once all have arrived or one failed. */
-    var need = function (keys, cb) {
-      var left = 0, failed = false;
-      var have = function (k) { return k === "index" ? !!manifest() : !!parts[k]; };
-      var one = function (ok) { if (!ok) failed = true; if (--left === 0) cb(!failed); };
-      keys.forEach(function (k) {
-        if (have(k)) return;
-        left++;
-        if (!loading[k]) {
-          var s = doc.createElement("script"), m = manifest();
-          s.src = base + (k === "index" ? "search-index.js" : "search-index/" + k + ".js" + (m && m.h ? "?v=" + m.h : ""));
-          loading[k] = [];
-          s.onload = function () { var w = loading[k]; delete loading[k]; w.forEach(function (f) { f(have(k)); }); };
-          s.onerror = function () { var w = loading[k]; delete loading[k]; s.remove(); w.forEach(function (f) { f(false); }); };
-          doc.head.appendChild(s);
-        }
-        loading[k].push(one);
-      });
-      if (!left) cb(true);
+    var seq = 0, loading = {}, engine = null;
+    var overHttp = /^https?:$/.test(location.protocol);
+    /* A piece's value: the JSON after the `=` of `window.HANDBOOK_SEARCH_INDEX={...};` or
+       `(...)["k"]={...};`. */
+    var keep = function (k, text) {
+      var at = k === "index" ? text.indexOf("=") : text.indexOf('"]=') + 2;
+      var v = JSON.parse(text.slice(at + 1).replace(/;\s*$/, ""));
+      if (k === "index") window.HANDBOOK_SEARCH_INDEX = v;
+      else (window.HANDBOOK_SEARCH_PARTS = window.HANDBOOK_SEARCH_PARTS || {})[k] = v;
     };
-    /* Query words as the index has them: runs of letters and digits, lower-cased, at most 32 long. */
-    var termsOf = function (q) {
-      var seen = {};
-      return (q.toLowerCase().match(/[\p{Alphabetic}\p{N}]+/gu) || []).map(function (t) { return Array.from(t).slice(0, 32).join(""); })
-        .filter(function (t) { return !seen[t] && (seen[t] = true); });
-    };
-    /* The shard holding term t: the last one whose first term is <= t. */
-    var shardOf = function (t) {
-      var f = manifest().t, lo = 0, hi = f.length - 1;
-      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (f[mid] <= t) lo = mid; else hi = mid - 1; }
-      return lo;
-    };
-    /* A word of two or more letters matches as a prefix (its shards run to t + U+FFFF); one letter matches whole words. */
-    var shardsFor = function (terms) {
-      var keys = [];
-      terms.forEach(function (t) {
-        var a = shardOf(t), b = t.length > 1 ? shardOf(t + "\uffff") : a;
-        for (var i = a; i <= b; i++) if (keys.indexOf("t" + i) < 0) keys.push("t" + i);
-      });
-      return keys;
-    };
-    /* Per query term: the chunks whose heading or body has a word it starts (bits 1 heading, 2 body,
-       4 body thrice) and the notes whose title (8) or tags (16) have one. Postings are delta-coded
-       chunk * 32 + bits; a chunk's id is note * stride + its place in the note. */
-    var lookup = function (t, keys) {
-      var chunks = new Map(), notes = new Map(), C = manifest().c, prefix = t.length > 1;
-      keys.forEach(function (k) {
-        var shard = parts[k];
-        for (var w in shard) {
-          if (w === t || (prefix && w.lastIndexOf(t, 0) === 0)) {
-            var list = shard[w], v = 0;
-            for (var i = 0; i < list.length; i++) {
-              v += list[i];
-              var id = Math.floor(v / 32), bits = v % 32;
-              if (bits & 7) chunks.set(id, (chunks.get(id) || 0) | (bits & 7));
-              if (bits & 24) { var n = Math.floor(id / C); notes.set(n, (notes.get(n) || 0) | (bits & 24)); }
-            }
-          }
-        }
-      });
-      return { chunks: chunks, notes: notes };
-    };
-    /* Ranking: a term in the note title (on the note's opening chunk) or in a heading beats body text;
-       every term must appear somewhere in the chunk, its heading, its note's title or tags. */
-    var rank = function (terms) {
-      var C = manifest().c, hits = terms.map(function (t) { return lookup(t, shardsFor([t])); }), cand = new Set();
-      hits.forEach(function (h) {
-        h.chunks.forEach(function (_, id) { cand.add(id); });
-        h.notes.forEach(function (_, n) { cand.add(n * C); });
-      });
-      var scored = [];
-      cand.forEach(function (id) {
-        var note = Math.floor(id / C), first = id % C === 0, score = 0, inTitle = 0, inHeading = 0;
-        for (var i = 0; i < hits.length; i++) {
-          var b = (hits[i].chunks.get(id) || 0) | (hits[i].notes.get(note) || 0), s = 0;
-          if (b & 8) { s += first ? 20 : 1; inTitle++; }
-          if (b & 1) { s += 12; inHeading++; }
-          if (b & 2) s += 2 + (b & 4 ? 1 : 0);
-          if (b & 16) s += 1;
-          if (!s) return;
-          score += s;
-        }
-        /* A title match on a note's first chunk stands for the whole note: link to its top. */
-        scored.push({ id: id, note: note, chunk: id % C, score: score, whole: first && inTitle === terms.length && inHeading < terms.length });
-      });
-      scored.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-      var per = {}, out = [];
-      for (var i = 0; i < scored.length && out.length < 12; i++) {
-        var k = scored[i].note;
-        per[k] = (per[k] || 0) + 1;
-        if (per[k] <= 3) out.push(scored[i]);
+    /* Load one piece, then done(). While a long all-notes page is still being parsed, Chromium
+       runs network callbacks, timers and script-inserted scripts only between parser chunks, or
+       after the last one: seconds at 1,000 notes. So over HTTP, until the page is whole, a piece
+       is read with a synchronous request (a few small files, only for a search typed during the
+       load); afterwards with fetch. From file://, which refuses both, it is a <script> tag. */
+    var loadPiece = function (k, done) {
+      var url = base + window.HandbookSearch.url(k);
+      var tag = function () {
+        var s = doc.createElement("script");
+        s.src = url;
+        s.onload = done;
+        s.onerror = function () { s.remove(); done(); };
+        doc.head.appendChild(s);
+      };
+      if (!overHttp) { tag(); return; }
+      if (doc.readyState === "loading") {
+        try {
+          var x = new XMLHttpRequest();
+          x.open("GET", url, false);
+          x.send();
+          if (x.status === 200) keep(k, x.responseText);
+        } catch (e) { /* reported as a failed piece */ }
+        done();
+        return;
       }
-      return out;
+      fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (t) { keep(k, t); done(); }).catch(tag);
     };
-    var noteKey = function (n) { return "n" + Math.floor(n / manifest().g); };
-    var noteData = function (n) { return parts[noteKey(n)][n % manifest().g]; };
-    var href = function (note, id) {
-      if (isAll) return "#" + (id ? note[0] + "--" + id : note[0]);
-      return base + note[0] + ".html" + (id ? "#" + id : "");
+    /* cb(ok) once all of `keys` have arrived or one failed ("index" is the manifest). Pieces other
+       than the manifest are asked for once the typing pauses briefly, so a fast typist's passing
+       prefixes load nothing (not while the page loads: timers wait for the parser then). */
+    var need = function (keys, cb) {
+      var have = window.HandbookSearch.have, missing = keys.filter(function (k) { return !have(k); });
+      if (!missing.length) { cb(true); return; }
+      var left = missing.length, failed = false, my = seq;
+      var one = function (ok) { if (!ok) failed = true; if (--left === 0) cb(!failed); };
+      var go = function () {
+        missing.forEach(function (k) {
+          if (loading[k]) { loading[k].push(one); return; }
+          /* The waiting list exists before the load starts: a synchronous load finishes inside it. */
+          loading[k] = [one];
+          loadPiece(k, function () { var w = loading[k]; delete loading[k]; w.forEach(function (f) { f(have(k)); }); });
+        });
+      };
+      if ((missing.length === 1 && missing[0] === "index") || doc.readyState === "loading") go();
+      else setTimeout(function () { if (my === seq) go(); }, 50);
+    };
+    var ask = function (q, my) {
+      if (!window.HandbookSearch) { failed(); return; }
+      engine = engine || window.HandbookSearch(need);
+      engine(q, function () { return my === seq; }, function (ok, terms, found) { if (ok) show(q, terms, found); else failed(); });
+    };
+    var href = function (slug, id) {
+      if (isAll) return "#" + (id ? slug + "--" + id : slug);
+      return base + slug + ".html" + (id ? "#" + id : "");
     };
     var snippet = function (text, terms) {
       var lower = text.toLowerCase(), at = -1;
@@ -539,36 +541,18 @@
         status.textContent = "No matches";
       } else {
         results.innerHTML = '<ul aria-label="Search results">' + hits.map(function (h) {
-          var note = noteData(h.note), c = note[3][h.chunk] || ["", "", ""], id = h.whole ? "" : c[0], head = h.whole ? "" : c[1];
-          return '<li><a href="' + esc(href(note, id)) + '"><span class="r-head"><span class="r-num">' + note[1] + '</span><span class="r-title">' + esc(note[2]) + "</span>" +
-            (head ? '<span class="r-where">› ' + esc(head) + "</span>" : "") + '</span><span class="r-snip">' + snippet(c[2], terms) + "</span></a></li>";
+          return '<li><a href="' + esc(href(h.slug, h.id)) + '"><span class="r-head"><span class="r-num">' + h.num + '</span><span class="r-title">' + esc(h.title) + "</span>" +
+            (h.head ? '<span class="r-where">› ' + esc(h.head) + "</span>" : "") + '</span><span class="r-snip">' + snippet(h.text, terms) + "</span></a></li>";
         }).join("") + '</ul><p class="r-foot" aria-hidden="true"><kbd>↑</kbd> <kbd>↓</kbd> to move · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close</p>';
         status.textContent = hits.length + (hits.length === 1 ? " result" : " results");
       }
       results.hidden = false;
     };
-    /* Each keystroke starts a new search; an older one that is still loading pieces gives way.
-       Pieces not loaded yet are asked for once the typing pauses briefly, so a fast typist's
-       intermediate prefixes load nothing. */
+    /* Each keystroke starts a new search; an older one still under way gives way. */
     var run = function () {
       var my = ++seq, q = input.value.trim();
       if (!q) { results.hidden = true; results.innerHTML = ""; status.textContent = ""; return; }
-      need(["index"], function (ok) {
-        if (my !== seq) return;
-        if (!ok) { failed(); return; }
-        var terms = termsOf(q);
-        if (!terms.length) { show(q, terms, []); return; }
-        var keys = shardsFor(terms);
-        var answer = function (ok) {
-          if (my !== seq) return;
-          if (!ok) { failed(); return; }
-          var hits = rank(terms), notes = [];
-          hits.forEach(function (h) { var k = noteKey(h.note); if (notes.indexOf(k) < 0) notes.push(k); });
-          need(notes, function (ok) { if (my !== seq) return; if (ok) show(q, terms, hits); else failed(); });
-        };
-        if (keys.every(function (k) { return parts[k]; })) answer(true);
-        else setTimeout(function () { if (my === seq) need(keys, answer); }, 50);
-      });
+      ask(q, my);
     };
     var close = function (refocus) {
       results.hidden = true;
@@ -593,14 +577,18 @@
       if (phone.matches) setPhoneSearch(false);
       if (h.charAt(0) !== "#") { location.href = a.href; return; }
       var el = doc.getElementById(decodeURIComponent(h.slice(1)));
-      if (el && el.closest(".filtered-out, [hidden]")) resetFilters();
+      if (el && filteredOut(el)) resetFilters();
       if (location.hash === h && el) land(el); else location.hash = h;
       if (el) {
         if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
         el.focus({ preventScroll: true });
       }
     };
-    input.addEventListener("focus", function () { need(["index"], function () { if (input.value.trim()) run(); }); });
+    /* Focus warms the manifest; text typed before the engine was ready is searched then. */
+    input.addEventListener("focus", function () {
+      if (window.HandbookSearch && doc.readyState !== "loading") need(["index"], function () {});
+      if (input.value.trim()) run();
+    });
     input.addEventListener("input", run);
     input.addEventListener("keydown", function (e) {
       var items = $$("a", results);

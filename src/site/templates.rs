@@ -21,6 +21,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("app.js", include_bytes!("../../static/app.js")),
+    ("search.js", include_bytes!("../../static/search.js")),
     ("diagram.css", include_bytes!("../../static/diagram.css")),
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
 ];

@@ -6,7 +6,8 @@
 // usage: node scale.test.mjs <built site folder of this repository's book>
 import { launch, openPage, test, assert, done } from "./lib.mjs";
 import { pathToFileURL } from "node:url";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
 import path from "node:path";
 
 const site = path.resolve(process.argv[2] || "../../public");
@@ -190,6 +191,57 @@ await test("search: the first query loads the manifest and a few pieces, not the
   assert(got.length >= 2 && got.length < Math.max(6, pieces / 3), `${got.length} of ${pieces + 1} files loaded:\n     ${got.join("\n     ")}`);
   await context.close();
 });
+
+// Over HTTP the pieces load with fetch, or, while the page is still being parsed, with a
+// synchronous request (Chromium runs network callbacks only after the parser then).
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
+const server = createServer((req, res) => {
+  const file = path.join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
+  let ok = file.startsWith(site);
+  try { ok = ok && statSync(file).isFile(); } catch { ok = false; }
+  if (!ok) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const HTTP_INDEX = `http://127.0.0.1:${server.address().port}/index.html`;
+
+await test("search over HTTP: the same 20 answers", async () => {
+  const { context, page } = await open(HTTP_INDEX);
+  await page.waitForLoadState("load");
+  const wrong = [];
+  for (const [q, slug] of QUERIES) {
+    const r = await results(page, q);
+    if (!r.length || r[0][0] !== slug) wrong.push(`"${q}": first ${r.length ? r[0].join("#") : "(none)"}, want ${slug}`);
+  }
+  assert(!wrong.length, wrong.join("\n     "));
+  await context.close();
+});
+
+await test("search over HTTP answers a query typed while the page is still arriving", async () => {
+  const { context, page } = await openPage(browser);
+  opened.push(page);
+  // Typed the moment the search box shows (a microtask after the page's script reveals it).
+  await page.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      const input = document.querySelector("#search-input");
+      if (!input || input.closest("[hidden]")) return;
+      seen.disconnect();
+      window.__typed = { state: document.readyState, notes: document.querySelectorAll("article.note").length };
+      input.value = "consistent hashing";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      const a = document.querySelector("#search-results a");
+      window.__typed.first = a && a.getAttribute("href");
+    });
+    seen.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
+  });
+  await page.goto(HTTP_INDEX);
+  const t = await page.evaluate(() => window.__typed);
+  assert(t && t.state === "loading" && t.notes === 0, "typed before any note was parsed: " + JSON.stringify(t));
+  assert(t.first === "#consistent-hashing", "answered at once, best first: " + JSON.stringify(t));
+  await context.close();
+});
+server.close();
 
 await test("no console errors or failed requests on any page opened", async () => {
   const problems = opened.flatMap((p) => p.problems);

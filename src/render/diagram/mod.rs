@@ -92,97 +92,101 @@ fn row_words(r: &Row, many_rows: bool) -> String {
 
 fn description(d: &Diagram) -> String {
     match &d.body {
-        Body::Stack(st) => {
-            let many = st.rows.len() > 1;
-            let mut s = String::new();
-            for (i, row) in st.rows.iter().enumerate() {
-                if i > 0 {
-                    match st.links.get(i - 1) {
-                        Some(Some(link)) => {
-                            s.push(' ');
-                            s.push_str(arrow_word(link.flow));
-                            s.push(' ');
-                            if let Some(l) = &link.label {
-                                s.push_str(&format!("({l}) "));
-                            }
-                        }
-                        _ => s.push_str(" / "),
-                    }
-                }
-                s.push_str(&row_words(row, many));
-            }
-            s
-        }
+        Body::Stack(st) => stack_words(st),
         Body::Compare(cols) => cols
             .iter()
-            .map(|c| {
-                let head = match &c.sub {
-                    Some(sub) => format!("{} ({sub})", c.heading),
-                    None => c.heading.clone(),
-                };
-                if c.items.is_empty() {
-                    head
-                } else {
-                    format!("{head}: {}", c.items.join("; "))
-                }
-            })
+            .map(column_words)
             .collect::<Vec<_>>()
             .join(". Versus "),
-        Body::Spectrum(bands) => bands
-            .iter()
-            .map(|b| {
-                let mut s = format!("{} ↔ {}", b.left, b.right);
-                if let Some(e) = &b.left_examples {
-                    s.push_str(&format!("; {}: {e}", b.left));
-                }
-                if let Some(e) = &b.right_examples {
-                    s.push_str(&format!("; {}: {e}", b.right));
-                }
-                s
-            })
-            .collect::<Vec<_>>()
-            .join(". "),
-        Body::Sequence(seq) => {
-            let name = |i: usize| {
-                seq.participants
-                    .get(i)
-                    .map_or(String::new(), |p| p.text.clone())
-            };
-            let mut parts = vec![format!(
-                "Participants: {}",
-                seq.participants
-                    .iter()
-                    .map(label_words)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )];
-            for e in &seq.events {
-                parts.push(match e {
-                    Event::Message {
-                        from,
-                        to,
-                        both,
-                        dashed,
-                        text,
-                    } => {
-                        let arrow = if *both { "↔" } else { "→" };
-                        let reply = if *dashed { " (reply)" } else { "" };
-                        if text.is_empty() {
-                            format!("{} {arrow} {}{reply}", name(*from), name(*to))
-                        } else {
-                            format!("{} {arrow} {}{reply}: {text}", name(*from), name(*to))
-                        }
-                    }
-                    Event::Note { first, last, text } => {
-                        if first == last {
-                            format!("note over {}: {text}", name(*first))
-                        } else {
-                            format!("note over {} and {}: {text}", name(*first), name(*last))
-                        }
-                    }
-                });
-            }
-            parts.join(". ")
-        }
+        Body::Spectrum(bands) => bands.iter().map(band_words).collect::<Vec<_>>().join(". "),
+        Body::Sequence(seq) => sequence_words(seq),
     }
+}
+
+fn stack_words(st: &parse::Stack) -> String {
+    let many = st.rows.len() > 1;
+    let mut s = String::new();
+    for (i, row) in st.rows.iter().enumerate() {
+        if i > 0 {
+            match st.links.get(i - 1) {
+                Some(Some(link)) => {
+                    s.push(' ');
+                    s.push_str(arrow_word(link.flow));
+                    s.push(' ');
+                    if let Some(l) = &link.label {
+                        s.push_str(&format!("({l}) "));
+                    }
+                }
+                _ => s.push_str(" / "),
+            }
+        }
+        s.push_str(&row_words(row, many));
+    }
+    s
+}
+
+fn column_words(c: &parse::Column) -> String {
+    let head = match &c.sub {
+        Some(sub) => format!("{} ({sub})", c.heading),
+        None => c.heading.clone(),
+    };
+    if c.items.is_empty() {
+        head
+    } else {
+        format!("{head}: {}", c.items.join("; "))
+    }
+}
+
+fn band_words(b: &parse::Band) -> String {
+    let mut s = format!("{} ↔ {}", b.left, b.right);
+    if let Some(e) = &b.left_examples {
+        s.push_str(&format!("; {}: {e}", b.left));
+    }
+    if let Some(e) = &b.right_examples {
+        s.push_str(&format!("; {}: {e}", b.right));
+    }
+    s
+}
+
+fn sequence_words(seq: &parse::Sequence) -> String {
+    let name = |i: usize| {
+        seq.participants
+            .get(i)
+            .map_or(String::new(), |p| p.text.clone())
+    };
+    let mut parts = vec![format!(
+        "Participants: {}",
+        seq.participants
+            .iter()
+            .map(label_words)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    for e in &seq.events {
+        parts.push(match e {
+            Event::Message {
+                from,
+                to,
+                both,
+                dashed,
+                text,
+            } => {
+                let arrow = if *both { "↔" } else { "→" };
+                let reply = if *dashed { " (reply)" } else { "" };
+                if text.is_empty() {
+                    format!("{} {arrow} {}{reply}", name(*from), name(*to))
+                } else {
+                    format!("{} {arrow} {}{reply}: {text}", name(*from), name(*to))
+                }
+            }
+            Event::Note { first, last, text } => {
+                if first == last {
+                    format!("note over {}: {text}", name(*first))
+                } else {
+                    format!("note over {} and {}: {text}", name(*first), name(*last))
+                }
+            }
+        });
+    }
+    parts.join(". ")
 }

@@ -607,89 +607,12 @@ fn parse_sequence(content: &[(usize, &str)]) -> Result<Sequence, DiagramError> {
             continue;
         }
         let lower = l.get(..5).map(str::to_ascii_lowercase);
-        if lower.as_deref() == Some("note ") {
-            let rest = l[5..].trim();
-            let rest = rest
-                .strip_prefix("over ")
-                .map(str::trim_start)
-                .unwrap_or(rest);
-            let Some((names, text)) = rest.split_once(':') else {
-                return Err(err(
-                    n,
-                    "a note needs a participant and a colon: `note Server: text` or `note A, B: text`",
-                ));
-            };
-            let names: Vec<&str> = names.split(',').map(str::trim).collect();
-            if names.len() > 2 || names.iter().any(|s| s.is_empty()) {
-                return Err(err(
-                    n,
-                    "a note sits over one participant or spans two: `note Server: text` or `note A, B: text`",
-                ));
-            }
-            let mut idx = Vec::new();
-            for name in names {
-                idx.push(parts.index(name, n)?);
-            }
-            let (a, b) = (idx[0], idx[idx.len() - 1]);
-            events.push(Event::Note {
-                first: a.min(b),
-                last: a.max(b),
-                text: text.trim().to_string(),
-            });
-            continue;
-        }
-        let (head, text) = match l.split_once(':') {
-            Some((h, t)) => (h, t.trim()),
-            None => (l, ""),
-        };
-        let arrows = find_h_arrows(head);
-        let found = arrows.first().copied().or_else(|| {
-            // Also accept arrows written without spaces: `A->B: text`.
-            H_ARROWS
-                .iter()
-                .filter_map(|&(tok, f, d)| head.find(tok).map(|i| (i, i + tok.len(), f, d)))
-                .min_by_key(|&(i, end, _, _)| (i, usize::MAX - end))
-        });
-        let Some((start, end, flow, dashed)) = found else {
-            return Err(err(
-                n,
-                format!(
-                    "unexpected line `{l}` in a sequence diagram; allowed: `A → B: message`, `A --> B: reply`, `note A: text`, `participants: A, B`"
-                ),
-            ));
-        };
-        let left = head[..start].trim();
-        let right = head[end..].trim();
-        if right.is_empty() {
-            return Err(err(
-                n,
-                format!(
-                    "message from `{left}` goes nowhere; name the receiver, as in `{left} → Server: text`"
-                ),
-            ));
-        }
-        if left.is_empty() {
-            return Err(err(
-                n,
-                format!(
-                    "message to `{right}` comes from nowhere; name the sender, as in `Client → {right}: text`"
-                ),
-            ));
-        }
-        let a = parts.index(left, n)?;
-        let b = parts.index(right, n)?;
-        let (from, to) = if flow == Flow::Backward {
-            (b, a)
+        let event = if lower.as_deref() == Some("note ") {
+            parse_note(&l[5..], n, &mut parts)?
         } else {
-            (a, b)
+            parse_message(l, n, &mut parts)?
         };
-        events.push(Event::Message {
-            from,
-            to,
-            both: flow == Flow::Both,
-            dashed,
-            text: text.to_string(),
-        });
+        events.push(event);
     }
     if parts.list.is_empty() {
         return Err(err(
@@ -700,5 +623,93 @@ fn parse_sequence(content: &[(usize, &str)]) -> Result<Sequence, DiagramError> {
     Ok(Sequence {
         participants: parts.list,
         events,
+    })
+}
+
+/// `note [over] A: text` or `note A, B: text` (what follows `note `) on line `n`.
+fn parse_note(rest: &str, n: usize, parts: &mut Participants) -> Result<Event, DiagramError> {
+    let rest = rest.trim();
+    let rest = rest
+        .strip_prefix("over ")
+        .map(str::trim_start)
+        .unwrap_or(rest);
+    let Some((names, text)) = rest.split_once(':') else {
+        return Err(err(
+            n,
+            "a note needs a participant and a colon: `note Server: text` or `note A, B: text`",
+        ));
+    };
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    if names.len() > 2 || names.iter().any(|s| s.is_empty()) {
+        return Err(err(
+            n,
+            "a note sits over one participant or spans two: `note Server: text` or `note A, B: text`",
+        ));
+    }
+    let mut idx = Vec::new();
+    for name in names {
+        idx.push(parts.index(name, n)?);
+    }
+    let (a, b) = (idx[0], idx[idx.len() - 1]);
+    Ok(Event::Note {
+        first: a.min(b),
+        last: a.max(b),
+        text: text.trim().to_string(),
+    })
+}
+
+/// `A → B: message` (any of the arrows) on line `n`.
+fn parse_message(l: &str, n: usize, parts: &mut Participants) -> Result<Event, DiagramError> {
+    let (head, text) = match l.split_once(':') {
+        Some((h, t)) => (h, t.trim()),
+        None => (l, ""),
+    };
+    let arrows = find_h_arrows(head);
+    let found = arrows.first().copied().or_else(|| {
+        // Also accept arrows written without spaces: `A->B: text`.
+        H_ARROWS
+            .iter()
+            .filter_map(|&(tok, f, d)| head.find(tok).map(|i| (i, i + tok.len(), f, d)))
+            .min_by_key(|&(i, end, _, _)| (i, usize::MAX - end))
+    });
+    let Some((start, end, flow, dashed)) = found else {
+        return Err(err(
+            n,
+            format!(
+                "unexpected line `{l}` in a sequence diagram; allowed: `A → B: message`, `A --> B: reply`, `note A: text`, `participants: A, B`"
+            ),
+        ));
+    };
+    let left = head[..start].trim();
+    let right = head[end..].trim();
+    if right.is_empty() {
+        return Err(err(
+            n,
+            format!(
+                "message from `{left}` goes nowhere; name the receiver, as in `{left} → Server: text`"
+            ),
+        ));
+    }
+    if left.is_empty() {
+        return Err(err(
+            n,
+            format!(
+                "message to `{right}` comes from nowhere; name the sender, as in `Client → {right}: text`"
+            ),
+        ));
+    }
+    let a = parts.index(left, n)?;
+    let b = parts.index(right, n)?;
+    let (from, to) = if flow == Flow::Backward {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    Ok(Event::Message {
+        from,
+        to,
+        both: flow == Flow::Both,
+        dashed,
+        text: text.to_string(),
     })
 }

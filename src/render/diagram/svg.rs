@@ -134,138 +134,159 @@ fn rel(r: Rect, u: f64, v: f64) -> String {
     format!("{},{}", num(r.x + u * r.w), num(r.y + v * r.h))
 }
 
+/// A node's class, outline and detail drawing.
+type NodeParts = (&'static str, String, String);
+
 fn node(o: &mut String, r: Rect, shape: Shape, texts: &[Text]) {
     let (class, body, detail) = match shape {
         Shape::Plain => ("dg-plain", rect_el(r, 8.0), String::new()),
-        Shape::Db => {
-            let ry = 7.0;
-            let rx = r.w / 2.0;
-            let (x, y, w, h) = (
-                num(r.x),
-                num(r.y + ry),
-                num(r.right()),
-                num(r.bottom() - ry),
-            );
-            (
-                "dg-db",
-                format!(
-                    r#"<path class="dg-box" d="M{x},{y}A{rx},{ry} 0 0 1 {w},{y}V{h}A{rx},{ry} 0 0 1 {x},{h}Z"/>"#,
-                    rx = num(rx),
-                    ry = num(ry)
-                ),
-                format!(
-                    r#"<path class="dg-detail" d="M{x},{y}A{rx},{ry} 0 0 0 {w},{y}"/>"#,
-                    rx = num(rx),
-                    ry = num(ry)
-                ),
-            )
-        }
-        Shape::Queue => {
-            let mut d = String::new();
-            for k in [10.0, 18.0, 26.0] {
-                let _ = write!(
-                    d,
-                    "M{},{}V{}",
-                    num(r.right() - k),
-                    num(r.y),
-                    num(r.bottom())
-                );
-            }
-            (
-                "dg-queue",
-                rect_el(r, 6.0),
-                format!(r#"<path class="dg-detail" d="{d}"/>"#),
-            )
-        }
-        Shape::Cache => {
-            let (bx, cy) = (r.x + 17.0, r.cy());
-            let pts = [
-                (bx + 3.0, cy - 10.0),
-                (bx - 5.0, cy + 1.5),
-                (bx, cy + 1.5),
-                (bx - 3.0, cy + 10.0),
-                (bx + 5.0, cy - 1.5),
-                (bx, cy - 1.5),
-            ];
-            let p: Vec<String> = pts
-                .iter()
-                .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
-                .collect();
-            let inner = Rect {
-                x: r.x + 3.0,
-                y: r.y + 3.0,
-                w: r.w - 6.0,
-                h: r.h - 6.0,
-            };
-            (
-                "dg-cache",
-                rect_el(r, 8.0),
-                format!(
-                    r#"<rect class="dg-detail" x="{}" y="{}" width="{}" height="{}" rx="5"/><polygon class="dg-icon" points="{}"/>"#,
-                    num(inner.x),
-                    num(inner.y),
-                    num(inner.w),
-                    num(inner.h),
-                    p.join(" ")
-                ),
-            )
-        }
-        Shape::User => {
-            let (ix, cy) = (r.x + r.h / 2.0 + 2.0, r.cy());
-            (
-                "dg-user",
-                rect_el(r, r.h / 2.0),
-                format!(
-                    r#"<circle class="dg-icon" cx="{}" cy="{}" r="4.5"/><path class="dg-icon" d="M{},{}a8,8 0 0 1 16,0Z"/>"#,
-                    num(ix),
-                    num(cy - 5.0),
-                    num(ix - 8.0),
-                    num(cy + 10.0)
-                ),
-            )
-        }
-        Shape::Cloud => {
-            let d = format!(
-                "M{}C{} {} {}C{} {} {}C{} {} {}C{} {} {}C{} {} {}Z",
-                rel(r, 0.2, 1.0),
-                rel(r, 0.03, 1.0),
-                rel(r, 0.0, 0.6),
-                rel(r, 0.14, 0.5),
-                rel(r, 0.1, 0.22),
-                rel(r, 0.32, 0.12),
-                rel(r, 0.42, 0.22),
-                rel(r, 0.48, 0.0),
-                rel(r, 0.74, -0.02),
-                rel(r, 0.76, 0.26),
-                rel(r, 0.92, 0.22),
-                rel(r, 1.02, 0.44),
-                rel(r, 0.9, 0.58),
-                rel(r, 1.02, 0.72),
-                rel(r, 0.98, 1.0),
-                rel(r, 0.8, 1.0),
-            );
-            (
-                "dg-cloud",
-                format!(r#"<path class="dg-box" d="{d}"/>"#),
-                String::new(),
-            )
-        }
-        Shape::Note => {
-            let f = 10.0_f64.min(r.h / 3.0);
-            let (x, y, xr, yb) = (num(r.x), num(r.y), num(r.right()), num(r.bottom()));
-            let (xf, yf) = (num(r.right() - f), num(r.y + f));
-            (
-                "dg-note",
-                format!(r#"<path class="dg-box" d="M{x},{y}H{xf}L{xr},{yf}V{yb}H{x}Z"/>"#),
-                format!(r#"<path class="dg-detail" d="M{xf},{y}V{yf}H{xr}"/>"#),
-            )
-        }
+        Shape::Db => db_shape(r),
+        Shape::Queue => queue_shape(r),
+        Shape::Cache => cache_shape(r),
+        Shape::User => user_shape(r),
+        Shape::Cloud => cloud_shape(r),
+        Shape::Note => note_shape(r),
     };
     let _ = write!(o, r#"<g class="dg-node {class}">{body}{detail}"#);
     for t in texts {
         o.push_str(&text_el(t));
     }
     o.push_str("</g>\n");
+}
+
+/// A cylinder: a database.
+fn db_shape(r: Rect) -> NodeParts {
+    let ry = 7.0;
+    let rx = r.w / 2.0;
+    let (x, y, w, h) = (
+        num(r.x),
+        num(r.y + ry),
+        num(r.right()),
+        num(r.bottom() - ry),
+    );
+    (
+        "dg-db",
+        format!(
+            r#"<path class="dg-box" d="M{x},{y}A{rx},{ry} 0 0 1 {w},{y}V{h}A{rx},{ry} 0 0 1 {x},{h}Z"/>"#,
+            rx = num(rx),
+            ry = num(ry)
+        ),
+        format!(
+            r#"<path class="dg-detail" d="M{x},{y}A{rx},{ry} 0 0 0 {w},{y}"/>"#,
+            rx = num(rx),
+            ry = num(ry)
+        ),
+    )
+}
+
+/// A box with bars at its end: a queue.
+fn queue_shape(r: Rect) -> NodeParts {
+    let mut d = String::new();
+    for k in [10.0, 18.0, 26.0] {
+        let _ = write!(
+            d,
+            "M{},{}V{}",
+            num(r.right() - k),
+            num(r.y),
+            num(r.bottom())
+        );
+    }
+    (
+        "dg-queue",
+        rect_el(r, 6.0),
+        format!(r#"<path class="dg-detail" d="{d}"/>"#),
+    )
+}
+
+/// A box with an inner outline and a lightning bolt: a cache.
+fn cache_shape(r: Rect) -> NodeParts {
+    let (bx, cy) = (r.x + 17.0, r.cy());
+    let pts = [
+        (bx + 3.0, cy - 10.0),
+        (bx - 5.0, cy + 1.5),
+        (bx, cy + 1.5),
+        (bx - 3.0, cy + 10.0),
+        (bx + 5.0, cy - 1.5),
+        (bx, cy - 1.5),
+    ];
+    let p: Vec<String> = pts
+        .iter()
+        .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+        .collect();
+    let inner = Rect {
+        x: r.x + 3.0,
+        y: r.y + 3.0,
+        w: r.w - 6.0,
+        h: r.h - 6.0,
+    };
+    (
+        "dg-cache",
+        rect_el(r, 8.0),
+        format!(
+            r#"<rect class="dg-detail" x="{}" y="{}" width="{}" height="{}" rx="5"/><polygon class="dg-icon" points="{}"/>"#,
+            num(inner.x),
+            num(inner.y),
+            num(inner.w),
+            num(inner.h),
+            p.join(" ")
+        ),
+    )
+}
+
+/// A pill with a person icon: a user.
+fn user_shape(r: Rect) -> NodeParts {
+    let (ix, cy) = (r.x + r.h / 2.0 + 2.0, r.cy());
+    (
+        "dg-user",
+        rect_el(r, r.h / 2.0),
+        format!(
+            r#"<circle class="dg-icon" cx="{}" cy="{}" r="4.5"/><path class="dg-icon" d="M{},{}a8,8 0 0 1 16,0Z"/>"#,
+            num(ix),
+            num(cy - 5.0),
+            num(ix - 8.0),
+            num(cy + 10.0)
+        ),
+    )
+}
+
+/// A cloud outline: an outside network.
+fn cloud_shape(r: Rect) -> NodeParts {
+    let d = format!(
+        "M{}C{} {} {}C{} {} {}C{} {} {}C{} {} {}C{} {} {}Z",
+        rel(r, 0.2, 1.0),
+        rel(r, 0.03, 1.0),
+        rel(r, 0.0, 0.6),
+        rel(r, 0.14, 0.5),
+        rel(r, 0.1, 0.22),
+        rel(r, 0.32, 0.12),
+        rel(r, 0.42, 0.22),
+        rel(r, 0.48, 0.0),
+        rel(r, 0.74, -0.02),
+        rel(r, 0.76, 0.26),
+        rel(r, 0.92, 0.22),
+        rel(r, 1.02, 0.44),
+        rel(r, 0.9, 0.58),
+        rel(r, 1.02, 0.72),
+        rel(r, 0.98, 1.0),
+        rel(r, 0.8, 1.0),
+    );
+    (
+        "dg-cloud",
+        format!(r#"<path class="dg-box" d="{d}"/>"#),
+        String::new(),
+    )
+}
+
+/// A sheet with a folded corner: a note.
+fn note_shape(r: Rect) -> NodeParts {
+    let f = 10.0_f64.min(r.h / 3.0);
+    let (x, y, xr, yb) = (num(r.x), num(r.y), num(r.right()), num(r.bottom()));
+    let (xf, yf) = (num(r.right() - f), num(r.y + f));
+    (
+        "dg-note",
+        format!(r#"<path class="dg-box" d="M{x},{y}H{xf}L{xr},{yf}V{yb}H{x}Z"/>"#),
+        format!(r#"<path class="dg-detail" d="M{xf},{y}V{yf}H{xr}"/>"#),
+    )
 }
 
 fn rect_el(r: Rect, rx: f64) -> String {

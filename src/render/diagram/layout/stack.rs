@@ -227,13 +227,16 @@ fn arrow_groups(
     }
 }
 
+/// One line: its points, and whether it has an arrowhead at its start and at its end.
+type Wire = (Vec<(f64, f64)>, bool, bool);
+
 /// The lines between two rows as they are drawn: each with its arrowheads (start, end), and the
 /// vertical segment a label sits beside, (x, y1, y2), the rightmost one.
 struct Wires {
     heads: (bool, bool),
     /// The y of the middle of the gap between the rows, where elbows and fan bars run.
     mid: f64,
-    edges: Vec<(Vec<(f64, f64)>, bool, bool)>,
+    edges: Vec<Wire>,
     beside: Option<(f64, f64, f64)>,
 }
 

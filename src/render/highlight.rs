@@ -163,6 +163,8 @@ fn canonical(lang: &str) -> Option<&str> {
         "dockerfile" | "docker" => "Dockerfile",
         "nginx" => "nginx",
         "diff" | "patch" => "diff",
+        // HTML templates (mdBook's theme files are Handlebars): highlighted as the HTML they are.
+        "hbs" | "handlebars" | "mustache" => "html",
         _ => l,
     })
 }
@@ -707,6 +709,8 @@ mod tests {
             ("rust", "fn main() { let x = 1; }"),
             ("go", "func main() { fmt.Println(1) }"),
             ("diff", "- old\n+ new"),
+            ("hbs", "<p class=\"x\">{{ title }}</p>"),
+            ("handlebars", "<ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul>"),
         ];
         for (lang, code) in samples {
             let b = spans(lang, code);

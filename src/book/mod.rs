@@ -16,6 +16,23 @@ pub const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
 /// Slugs that would collide with pages the generator writes itself.
 const RESERVED_SLUGS: [&str; 6] = ["index", "404", "tags", "search-index", "nav", "sitemap"];
 
+/// Ids the theme gives elements of the all-notes page, where each note's id is its slug.
+const THEME_IDS: [&str; 13] = [
+    "top",
+    "main",
+    "sidebar",
+    "nav-tree",
+    "toc-title",
+    "search-input",
+    "search-results",
+    "search-status",
+    "search-hint",
+    "filters-title",
+    "filter-count",
+    "tag-find",
+    "hb-linked-from",
+];
+
 /// Front matter as written in a note.
 /// Every key is optional to the parser (a missing string is empty, missing tags none); a
 /// book's `[notes] require` says which it insists on.
@@ -687,6 +704,17 @@ fn check_slug(rel: &str, slug: &str) -> Option<Diagnostic> {
             "the file name gives an empty slug; name notes like 07-load-balancers.md",
         ));
     }
+    if THEME_IDS.contains(&slug) {
+        return Some(Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!(
+                "the slug `{slug}` is an id of the all-notes page's own elements, where each note's id is its slug; rename the file (taken: {})",
+                THEME_IDS.join(", ")
+            ),
+        ));
+    }
     RESERVED_SLUGS.contains(&slug).then(|| {
         Diagnostic::error(
             rel,
@@ -741,6 +769,19 @@ mod tests {
 
     const OK: &str =
         "+++\ntitle = \"T\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"a\"]\n+++\n\n## Hi\n";
+
+    #[test]
+    fn slugs_that_are_page_names_or_theme_ids_are_refused() {
+        for (slug, says) in [
+            ("index", "reserved for a generated page"),
+            ("main", "an id of the all-notes page"),
+            ("search-input", "an id of the all-notes page"),
+        ] {
+            let e = parse_note("notes/a/01-x.md", OK, slug.into(), 0).unwrap_err();
+            assert!(e[0].message.contains(says), "{slug}: {}", e[0].message);
+        }
+        assert!(parse_note("notes/a/01-x.md", OK, "mainframes".into(), 0).is_ok());
+    }
 
     #[test]
     fn parses_front_matter_and_body_line() {

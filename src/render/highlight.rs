@@ -710,7 +710,10 @@ mod tests {
             ("go", "func main() { fmt.Println(1) }"),
             ("diff", "- old\n+ new"),
             ("hbs", "<p class=\"x\">{{ title }}</p>"),
-            ("handlebars", "<ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul>"),
+            (
+                "handlebars",
+                "<ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul>",
+            ),
         ];
         for (lang, code) in samples {
             let b = spans(lang, code);

@@ -93,28 +93,9 @@ pub(super) fn compare(cols: &[Column]) -> Vec<Item> {
 /// One column's card: heading and subtitle centred in the head band, then the bulleted items.
 fn card(m: &ColumnText, rect: Rect, head_h: f64) -> Item {
     let mut texts = Vec::new();
-    let mut y = (head_h - m.head_content()) / 2.0;
-    for s in &m.head {
-        texts.push(Text {
-            x: rect.cx(),
-            y: y + MAIN_LINE / 2.0 + MAIN_SIZE * 0.35,
-            s: s.clone(),
-            class: "dg-col-head",
-            anchor: Anchor::Middle,
-        });
-        y += MAIN_LINE;
-    }
-    y += 2.0;
-    for s in &m.sub {
-        texts.push(Text {
-            x: rect.cx(),
-            y: y + SUB_LINE / 2.0 + SUB_SIZE * 0.35,
-            s: s.clone(),
-            class: "dg-sub",
-            anchor: Anchor::Middle,
-        });
-        y += SUB_LINE;
-    }
+    let top = (head_h - m.head_content()) / 2.0;
+    let y = centred_lines(&mut texts, &m.head, (rect.cx(), top), "dg-col-head", false);
+    centred_lines(&mut texts, &m.sub, (rect.cx(), y + 2.0), "dg-sub", true);
     let mut y = head_h + 12.0;
     let mut bullets = Vec::new();
     for item in &m.items {

@@ -319,32 +319,39 @@ fn text_centre(shape: Shape, r: Rect) -> (f64, f64) {
     }
 }
 
+/// Lines centred on x, one under another from y, at the main or the subtitle size; the y below them.
+fn centred_lines(
+    texts: &mut Vec<Text>,
+    lines: &[String],
+    (x, mut y): (f64, f64),
+    class: &'static str,
+    sub: bool,
+) -> f64 {
+    let (line, size) = if sub {
+        (SUB_LINE, SUB_SIZE)
+    } else {
+        (MAIN_LINE, MAIN_SIZE)
+    };
+    for s in lines {
+        texts.push(Text {
+            x,
+            y: y + line / 2.0 + size * 0.35,
+            s: s.clone(),
+            class,
+            anchor: Anchor::Middle,
+        });
+        y += line;
+    }
+    y
+}
+
 fn place(m: &Measured, rect: Rect) -> Item {
     let (cx, cy) = text_centre(m.shape, rect);
     let total = content_height(m.main.len(), m.sub.len());
     let mut y = cy - total / 2.0;
     let mut texts = Vec::new();
-    for s in &m.main {
-        texts.push(Text {
-            x: cx,
-            y: y + MAIN_LINE / 2.0 + MAIN_SIZE * 0.35,
-            s: s.clone(),
-            class: "dg-text",
-            anchor: Anchor::Middle,
-        });
-        y += MAIN_LINE;
-    }
-    y += 2.0;
-    for s in &m.sub {
-        texts.push(Text {
-            x: cx,
-            y: y + SUB_LINE / 2.0 + SUB_SIZE * 0.35,
-            s: s.clone(),
-            class: "dg-sub",
-            anchor: Anchor::Middle,
-        });
-        y += SUB_LINE;
-    }
+    y = centred_lines(&mut texts, &m.main, (cx, y), "dg-text", false);
+    centred_lines(&mut texts, &m.sub, (cx, y + 2.0), "dg-sub", true);
     Item::Node {
         rect,
         shape: m.shape,

@@ -15,6 +15,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tag.html", include_str!("../../templates/tag.html")),
     ("tags.html", include_str!("../../templates/tags.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("review.html", include_str!("../../templates/review.html")),
 ];
 
 /// The built-in static files, copied to the output root unless the book has its own.
@@ -23,6 +24,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("app.js", include_bytes!("../../static/app.js")),
     ("diagram.css", include_bytes!("../../static/diagram.css")),
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+    ("study.css", include_bytes!("../../static/study.css")),
+    ("study.js", include_bytes!("../../static/study.js")),
+    ("schedule.js", include_bytes!("../../static/schedule.js")),
+    ("review.js", include_bytes!("../../static/review.js")),
 ];
 
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.

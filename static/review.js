@@ -111,7 +111,7 @@
     reviewed++;
     next();
   }
-  function active() { return !view.hidden; }
+  function active() { return !isAll || root.getAttribute("data-view") === "review"; }
 
   view.addEventListener("click", function (e) {
     if (e.target.closest(".review-reveal")) reveal();
@@ -161,7 +161,6 @@
   function route() {
     var on = location.hash === "#review";
     if (on === active()) return;
-    view.hidden = !on;
     if (on) { root.setAttribute("data-view", "review"); restart(); window.scrollTo(0, 0); }
     else root.removeAttribute("data-view");
   }

@@ -8,7 +8,8 @@
   var view = doc.getElementById("review"), S = window.HandbookSchedule, H = window.HandbookStudy;
   if (!view || !S || !H) return;
   var isAll = doc.body.classList.contains("page-all");
-  var form = doc.querySelector(".review-filters");
+  /* (A query the all-notes page has no match for would visit every note: asked only elsewhere.) */
+  var form = isAll ? null : doc.querySelector(".review-filters");
   function $(s, el) { return (el || doc).querySelector(s); }
   function $$(s, el) { return Array.prototype.slice.call((el || doc).querySelectorAll(s)); }
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
@@ -50,7 +51,7 @@
     var seen = due.filter(function (c) { return d.cards[c.id]; }).sort(function (a, b) { return d.cards[a.id].due - d.cards[b.id].due; });
     queue = seen.concat(due.filter(function (c) { return !d.cards[c.id]; }));
     reviewed = 0;
-    if (form) $$(".card-note").forEach(function (n) { n.hidden = !matches(meta($("details.card", n) || n) || {}, filters()); });
+    if (form) $$(".card-note", $(".card-list")).forEach(function (n) { n.hidden = !matches(meta($("details.card", n) || n) || {}, filters()); });
     next();
   }
   function next() { cur = queue.shift() || null; revealed = false; draw(); }

@@ -9,9 +9,14 @@
   var book = root.getAttribute("data-book") || "book";
   var KEY = "handbook-study:" + book, FORMAT = "handbook-progress";
   var isAll = doc.body.classList.contains("page-all");
-  var notePage = doc.querySelector("article.note-page");
   function $(s, el) { return (el || doc).querySelector(s); }
   function $$(s, el) { return Array.prototype.slice.call((el || doc).querySelectorAll(s)); }
+  /* On the all-notes page a query over the document visits every note: look only where the
+     study controls are (header, the bar under the title, sidebar). Other pages are small. */
+  var notePage = isAll ? null : $("article.note-page");
+  var scopes = isAll ? [$(".topbar"), $(".study-bar"), doc.getElementById("sidebar")].filter(Boolean) : [doc];
+  function all(s) { return scopes.reduce(function (acc, el) { return acc.concat($$(s, el)); }, []); }
+  function one(s) { for (var i = 0; i < scopes.length; i++) { var e = $(s, scopes[i]); if (e) return e; } return null; }
   function now() { return typeof window.HANDBOOK_NOW === "function" ? window.HANDBOOK_NOW() : Date.now(); }
   function empty() { return { format: FORMAT, version: 1, book: book, read: {}, cards: {}, last: null }; }
   function load() {
@@ -31,7 +36,7 @@
     try { localStorage.setItem(KEY, JSON.stringify(d)); } catch (e) { say("Progress could not be saved: this browser keeps no storage for this page."); }
     return d;
   }
-  function say(text) { $$(".study-msg").forEach(function (m) { m.textContent = text; }); }
+  function say(text) { all(".study-msg").forEach(function (m) { m.textContent = text; }); }
 
   /* Which notes exist here, to leave out progress of notes since removed. */
   var navSlugs = null;
@@ -80,11 +85,12 @@
     });
     Object.keys(marked).forEach(function (s) { if (!read[s]) mark(s, false); });
     Object.keys(read).forEach(function (s) { if (!marked[s]) mark(s, true); });
-    $$(".study-read").forEach(function (e) { e.textContent = n; });
-    $$(".study-progress, .study-bar, .study-actions").forEach(function (e) { e.hidden = false; });
-    $$(".study-level").forEach(function (e) { $(".n", e).textContent = byLevel[e.getAttribute("data-level")] || 0; });
+    all(".study-read").forEach(function (e) { e.textContent = n; });
+    all(".study-progress, .study-actions").forEach(function (e) { e.hidden = false; });
+    if (isAll && scopes[1]) scopes[1].hidden = false;
+    all(".study-level").forEach(function (e) { $(".n", e).textContent = byLevel[e.getAttribute("data-level")] || 0; });
     sectionCounts(bySec, read);
-    var c = $(".study-continue");
+    var c = one(".study-continue");
     if (c && d.last && exists(d.last.slug)) {
       c.hidden = false;
       $(".t", c).textContent = d.last.title || d.last.slug;
@@ -92,7 +98,7 @@
     }
   }
   function sectionCounts(bySec, read) {
-    $$(".toc-section[data-section] .read-count").forEach(function (e) {
+    all(".toc-section[data-section] .read-count").forEach(function (e) {
       var k = bySec[e.parentNode.getAttribute("data-section")] || 0;
       e.innerHTML = k + "/" + e.getAttribute("data-total") + '<span class="visually-hidden"> read</span>';
       e.hidden = false;
@@ -127,10 +133,10 @@
   });
 
   /* "Unread only": an attribute on <html> that CSS hides read notes by; in the URL as ?unread=1. */
+  var unreadBox = isAll ? $('.filters input[name="unread"]') : null;
   function setUnread(on, write) {
     if (on) root.setAttribute("data-unread-only", ""); else root.removeAttribute("data-unread-only");
-    var box = $('input[name="unread"]');
-    if (box) box.checked = on;
+    if (unreadBox) unreadBox.checked = on;
     if (!write) return;
     var q = new URLSearchParams(location.search);
     if (on) q.set("unread", "1"); else q.delete("unread");
@@ -140,7 +146,7 @@
   if (isAll) {
     setUnread(new URLSearchParams(location.search).get("unread") === "1", false);
     doc.addEventListener("change", function (e) { if (e.target.name === "unread") setUnread(e.target.checked, true); });
-    $$(".filter-reset").forEach(function (b) { b.addEventListener("click", function () { setUnread(false, true); }); });
+    doc.addEventListener("click", function (e) { if (e.target.closest && e.target.closest(".filter-reset")) setUnread(false, true); });
   }
 
   /* Where the reader is: the note at the top of the screen and how far into it, kept a moment
@@ -232,7 +238,7 @@
     var t = e.target.closest && e.target.closest(".progress-export, .progress-import");
     if (!t) return;
     if (t.classList.contains("progress-export")) exportProgress();
-    else { var f = $(".progress-file"); if (f) { f.value = ""; f.click(); } }
+    else { var f = one(".progress-file"); if (f) { f.value = ""; f.click(); } }
   });
   doc.addEventListener("change", function (e) {
     if (!e.target.classList || !e.target.classList.contains("progress-file")) return;

@@ -1,4 +1,4 @@
-/* The review session: the due cards of the book (or of the filters in the URL: level, yoe,
+/* The review session (served after schedule.js in one file, review.js): the due cards of the book (or of the filters in the URL: level, yoe,
    tags, tagmode, section), one at a time; Space shows the answer, 1-4 grade it (Again, Hard,
    Good, Easy), scheduled by schedule.js. Runs on review.html, and on the all-notes page at
    #review (the single-file export's Review view), reading the cards from the page itself. */

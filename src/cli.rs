@@ -114,6 +114,9 @@ pub struct ExportArgs {
     /// The file to write, or a folder for it (default: <book-title>.html beside book.toml).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Instead of the HTML file, write every self-test card to FILE as an Anki import (TSV).
+    #[arg(long, value_name = "FILE.tsv", conflicts_with = "output")]
+    pub cards: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -361,6 +361,10 @@ impl Builder<'_> {
                 None => anchor(slug),
             };
         }
+        // The review page is a view of the file itself (review.js draws it at `#review`).
+        if path == "review.html" && self.ids.contains("review") {
+            return anchor("review");
+        }
         if path == "tags/index.html" || path == "tags" {
             return anchor(if self.ids.contains("filters-title") {
                 "filters-title"

@@ -1,6 +1,7 @@
 //! `handbook export`: the whole book as one HTML file that reads the same offline, from disk, as the website.
 
 mod bundle;
+mod cards;
 mod html;
 mod verify;
 
@@ -23,6 +24,9 @@ const EXPORT_STYLE: &str =
 
 /// `handbook export [-o FILE]`.
 pub fn run(settings: &Settings, args: &ExportArgs, log: &Log) -> Result<Outcome> {
+    if let Some(path) = &args.cards {
+        return cards::run(settings, path, log);
+    }
     let t = Instant::now();
     let site = crate::site::build(settings)?;
     let build_ms = ms(t);

@@ -214,6 +214,16 @@ fn parse_marker(text: &str) -> Option<Marker> {
     })
 }
 
+/// The type named by a `[!type]` marker at the start of `text`, if there is one.
+pub(crate) fn marker_name(text: &str) -> Option<String> {
+    parse_marker(text).map(|m| m.name)
+}
+
+/// What follows a `[!type]` marker (and its fold sign) in `text`; all of `text` without one.
+pub(crate) fn after_marker(text: &str) -> &str {
+    parse_marker(text).map_or(text, |m| &text[m.len..])
+}
+
 /// Turn block quotes that start with a `[!type]` marker into callouts. `warn` gets the byte
 /// offset of an unknown type's marker and the message; the callout is still drawn, as a note.
 pub(crate) fn callouts<'a>(events: Events<'a>, warn: &mut dyn FnMut(usize, String)) -> Events<'a> {

@@ -73,6 +73,8 @@ pub struct RenderedNote {
     pub source_hash: u64,
     /// Words of prose (headings, paragraphs, lists, tables; not code blocks or diagrams).
     pub words: usize,
+    /// Its self-test cards (`> [!question]`), in the order written.
+    pub cards: Vec<crate::render::card::Card>,
 }
 
 impl RenderedNote {
@@ -108,7 +110,7 @@ pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View
             Some(Kind::Id) => push_id(out, own_slug, inner, view),
             Some(Kind::Level) => push_level(out, inner, view),
             Some(Kind::NoteLink) => push_note_link(out, own_slug, inner, view),
-            None => {}
+            Some(Kind::Card) | None => {}
         }
     }
     out.push_str(rest);
@@ -327,6 +329,10 @@ impl<'a> Renderer<'a> {
         let events: Vec<Spanned> = Parser::new_ext(&body, options())
             .into_offset_iter()
             .collect();
+        let (events, cards) =
+            crate::render::card::cards(events, &self.note.slug, &mut |at, msg| {
+                self.error_at(at, msg)
+            });
         let events = crate::render::callout::callouts(events, &mut |at, msg| self.warn(at, msg));
         let events =
             crate::render::math::math(events, &body, &mut |at, msg| self.error_at(at, msg));
@@ -344,7 +350,8 @@ impl<'a> Renderer<'a> {
         let mut html = String::with_capacity(body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, out.body.into_iter());
         self.push_footnotes(&mut html, out.footnotes);
-        self.finish(html)
+        let cards = crate::render::card::collect(&html, cards);
+        self.finish(html, cards)
     }
 
     /// Turn the event at `i` (and for a block read whole, the events up to its end) into output
@@ -546,7 +553,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The rendering, from the body's HTML and what the pass collected.
-    fn finish(self, html: String) -> RenderedNote {
+    fn finish(self, html: String, cards: Vec<crate::render::card::Card>) -> RenderedNote {
         let ids: Vec<String> = self
             .used_ids
             .iter()
@@ -572,6 +579,7 @@ impl<'a> Renderer<'a> {
             diagnostics: self.diagnostics,
             source_hash: 0,
             words,
+            cards,
         }
     }
 

@@ -17,6 +17,9 @@ pub(crate) const NOTE_LINK: &str = "\0n";
 /// page, under the page's h1 title, and an h4 on the all-notes page, under the section's h2 and
 /// the note title's h3.
 pub(crate) const LEVEL: &str = "\0h";
+/// Fences a card's question and answer (`q`/`Q`, `a`/`A` and the card's number): read by
+/// `card::collect`, written as nothing.
+pub(crate) const CARD: &str = "\0c";
 /// Ends every placeholder.
 pub(crate) const END: char = '\0';
 
@@ -26,6 +29,7 @@ pub(crate) enum Kind {
     Id,
     NoteLink,
     Level,
+    Card,
 }
 
 /// Note text as the renderer reads it: each NUL replaced with U+FFFD.
@@ -55,6 +59,7 @@ pub(crate) fn next(s: &str) -> Option<(usize, Option<Kind>, &str, &str)> {
         Some(b'i') => Some(Kind::Id),
         Some(b'n') => Some(Kind::NoteLink),
         Some(b'h') => Some(Kind::Level),
+        Some(b'c') => Some(Kind::Card),
         _ => None,
     };
     // The kind letter is ASCII, so the content starts on a character boundary.

@@ -2,6 +2,7 @@
 
 mod bounded_cache;
 pub(crate) mod callout;
+pub mod card;
 pub mod diagram;
 pub mod highlight;
 pub mod markdown;

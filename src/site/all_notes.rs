@@ -74,6 +74,7 @@ pub(super) fn all_notes_page(
     ctx.insert("levels", if any_level { &book::LEVELS[..] } else { &[] });
     ctx.insert("yoes", &distinct_yoes(book));
     ctx.insert("all_tags", &tag_counts(book));
+    ctx.insert("level_totals", &super::study::level_totals(book));
     templates::render(tera, "index.html", &ctx)
 }
 

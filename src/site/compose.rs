@@ -148,6 +148,7 @@ impl<'b> Plan<'b> {
             templates_signature(settings)?,
             serde_json::to_string(&common.section_summaries(false))?,
             book.notes.len(),
+            super::study::card_total(common.rendered),
         ));
         let summaries: Vec<u64> = book
             .notes
@@ -406,6 +407,10 @@ fn fixed_files(
         not_found_page(common, tera)?.into_bytes().into(),
     );
     files.insert("nav.js".into(), nav_js(common.book).into_bytes().into());
+    files.insert(
+        "review.html".into(),
+        super::study::review_page(common, tera)?.into_bytes().into(),
+    );
     // A sitemap lists absolute URLs; without the site's address there is nothing valid to write.
     if let Some(base) = &settings.site_url {
         files.insert(

@@ -112,6 +112,7 @@ impl Common<'_> {
         ctx.insert("version", &self.version);
         ctx.insert("live_reload", &self.settings.live_reload);
         ctx.insert("sections", &self.section_summaries(false));
+        ctx.insert("study", &super::study::study_ctx(self));
         ctx
     }
 

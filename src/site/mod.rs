@@ -11,6 +11,7 @@ mod files;
 mod pages;
 mod redirects;
 mod search_index;
+mod study;
 mod template_errors;
 pub mod templates;
 

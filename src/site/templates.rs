@@ -15,15 +15,36 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tag.html", include_str!("../../templates/tag.html")),
     ("tags.html", include_str!("../../templates/tags.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("review.html", include_str!("../../templates/review.html")),
 ];
 
 /// The built-in static files, copied to the output root unless the book has its own.
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
-    ("app.js", include_bytes!("../../static/app.js")),
-    ("search.js", include_bytes!("../../static/search.js")),
+    // The search engine is its own file but ships at the start of app.js (pages keep to four
+    // scripts; app.js needs it from its first line on the all-notes page).
+    (
+        "app.js",
+        concat!(
+            include_str!("../../static/search.js"),
+            include_str!("../../static/app.js")
+        )
+        .as_bytes(),
+    ),
     ("diagram.css", include_bytes!("../../static/diagram.css")),
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+    ("study.css", include_bytes!("../../static/study.css")),
+    ("study.js", include_bytes!("../../static/study.js")),
+    // The scheduler is its own file (tested under Node) but ships inside review.js: pages keep
+    // to four scripts.
+    (
+        "review.js",
+        concat!(
+            include_str!("../../static/schedule.js"),
+            include_str!("../../static/review.js")
+        )
+        .as_bytes(),
+    ),
 ];
 
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.

@@ -21,4 +21,5 @@ mod publish;
 mod reader;
 mod reader_scale;
 mod serve;
+mod study;
 mod template_errors;

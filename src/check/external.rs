@@ -69,19 +69,7 @@ impl Verdict {
 /// Check every external link and report the broken ones (errors) and the doubtful ones (warnings).
 pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec<Problem>> {
     let cfg = &settings.check;
-    let mut urls: Vec<String> = Vec::new();
-    let mut skipped = HashSet::new();
-    let mut seen = HashSet::new();
-    for r in refs {
-        let url = without_fragment(&r.url);
-        if !selected(&url, &cfg.skip, &cfg.allow) {
-            skipped.insert(url);
-            continue;
-        }
-        if seen.insert(url.clone()) {
-            urls.push(url);
-        }
-    }
+    let (urls, skipped) = unique_urls(refs, &cfg.skip, &cfg.allow);
     let cache_path = settings.root.join(CACHE_FILE);
     let max_age = Duration::from_secs(cfg.cache_hours.saturating_mul(3600));
     let mut cache = if cfg.cache_hours > 0 {
@@ -106,7 +94,7 @@ pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec
             todo.len(),
             if todo.len() == 1 { "" } else { "s" },
             verdicts.len(),
-            skipped.len()
+            skipped
         );
     }
     let t = Instant::now();
@@ -116,24 +104,33 @@ pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec
         eprintln!("  external {:>8.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     }
     if cfg.cache_hours > 0 {
-        for (u, v) in &fresh {
-            if v.cacheable() {
-                cache.entries.insert(
-                    u.clone(),
-                    Entry {
-                        checked: now,
-                        verdict: v.clone(),
-                    },
-                );
-            }
-        }
-        cache
-            .entries
-            .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
+        cache.remember(&fresh, now, max_age);
         cache.save(&cache_path)?;
     }
     verdicts.extend(fresh);
+    Ok(problems(refs, &verdicts))
+}
 
+/// The URLs to ask, each once and without its fragment, and how many `[check] skip`/`allow` left out.
+fn unique_urls(refs: &[ExternalRef], skip: &[String], allow: &[String]) -> (Vec<String>, usize) {
+    let mut urls: Vec<String> = Vec::new();
+    let mut skipped = HashSet::new();
+    let mut seen = HashSet::new();
+    for r in refs {
+        let url = without_fragment(&r.url);
+        if !selected(&url, skip, allow) {
+            skipped.insert(url);
+            continue;
+        }
+        if seen.insert(url.clone()) {
+            urls.push(url);
+        }
+    }
+    (urls, skipped.len())
+}
+
+/// Each link whose URL is broken (an error) or doubtful (a warning), where it is written.
+fn problems(refs: &[ExternalRef], verdicts: &HashMap<String, Verdict>) -> Vec<Problem> {
     let mut out = Vec::new();
     for r in refs {
         let Some(v) = verdicts.get(&without_fragment(&r.url)) else {
@@ -169,7 +166,7 @@ pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec
             pages: Vec::new(),
         });
     }
-    Ok(out)
+    out
 }
 
 /// `[check] skip` prefixes are never checked; a non-empty `allow` list limits checks to its prefixes.
@@ -567,6 +564,23 @@ impl Cache {
             .ok()
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default()
+    }
+
+    /// Keep the new verdicts that say a link works; forget entries older than `max_age`.
+    fn remember(&mut self, fresh: &[(String, Verdict)], now: u64, max_age: Duration) {
+        for (u, v) in fresh {
+            if v.cacheable() {
+                self.entries.insert(
+                    u.clone(),
+                    Entry {
+                        checked: now,
+                        verdict: v.clone(),
+                    },
+                );
+            }
+        }
+        self.entries
+            .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
     }
 
     fn fresh(&self, url: &str, now: u64, max_age: Duration) -> Option<&Verdict> {

@@ -7,8 +7,12 @@ use anyhow::Result;
 use std::collections::BTreeMap;
 
 /// Add one redirect page per entry; an old path that is not a relative `.html` path, or that a
-/// generated page already uses, is an error naming the entry.
-pub(crate) fn add(redirects: &BTreeMap<String, String>, files: &mut Files) -> Result<()> {
+/// generated page already uses (in `files`, or `taken`), is an error naming the entry.
+pub(crate) fn add(
+    redirects: &BTreeMap<String, String>,
+    files: &mut Files,
+    taken: &dyn Fn(&str) -> bool,
+) -> Result<()> {
     let mut errors = Vec::new();
     for (from, to) in redirects {
         let from_path = from.trim_start_matches('/');
@@ -16,7 +20,7 @@ pub(crate) fn add(redirects: &BTreeMap<String, String>, files: &mut Files) -> Re
             errors.push(entry_error(from, why));
             continue;
         }
-        if files.contains_key(from_path) {
+        if files.contains_key(from_path) || taken(from_path) {
             errors.push(entry_error(
                 from,
                 "the site already has a page there; redirect only paths it no longer has".into(),

@@ -141,12 +141,13 @@ fn part_js(key: &str, json: &str) -> String {
     )
 }
 
-/// Every file of the search index: `search-index.js` (the manifest) and the pieces under
-/// `search-index/`, as (site path, contents).
+/// Every file of the search index, handed to `emit` as (site path, contents) in order: the
+/// pieces under `search-index/`, then `search-index.js` (the manifest). Returns their size.
 pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
-) -> Vec<(String, String)> {
+    emit: &(dyn Fn(String, String) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<usize> {
     let per_note: Vec<(Vec<(String, u64)>, String)> = book
         .notes
         .par_iter()
@@ -163,12 +164,24 @@ pub(crate) fn files(
         .max()
         .unwrap_or(1)
         .max(1) as u64;
-    let mut out = Vec::new();
-    let shard_firsts = term_shards(&per_note, stride, &mut out);
-    let group = note_groups(&per_note, &mut out);
-    // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old one.
+    let mut shards = Vec::new();
+    let shard_firsts = term_shards(&per_note, stride, &mut shards);
+    let group = group_size(&per_note);
+    // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old
+    // one: the hash of the list of (path, script) pieces, taken as each piece is handed on.
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&out, &mut h);
+    std::hash::Hasher::write_usize(&mut h, shards.len() + per_note.len().div_ceil(group));
+    let mut bytes = 0;
+    let mut send = |path: String, js: String| {
+        std::hash::Hash::hash(&path, &mut h);
+        std::hash::Hash::hash(&js, &mut h);
+        bytes += js.len();
+        emit(path, js)
+    };
+    for (path, js) in shards {
+        send(path, js)?;
+    }
+    note_groups(&per_note, group, &mut send)?;
     let manifest = serde_json::json!({
         "v": 1,
         "h": format!("{:x}", std::hash::Hasher::finish(&h) & 0xffff_ffff),
@@ -177,11 +190,10 @@ pub(crate) fn files(
         "c": stride,
         "n": book.notes.len(),
     });
-    out.push((
-        "search-index.js".into(),
-        format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n"),
-    ));
-    out
+    let js = format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n");
+    bytes += js.len();
+    emit("search-index.js".into(), js)?;
+    Ok(bytes)
 }
 
 /// Merge the notes' postings per term and cut the sorted terms into shards of about
@@ -239,13 +251,18 @@ fn term_shards(
     firsts
 }
 
-/// Write the note files, each holding `group` consecutive notes; returns `group`.
+/// How many consecutive notes share a note file.
+fn group_size(per_note: &[(Vec<(String, u64)>, String)]) -> usize {
+    let total: usize = per_note.iter().map(|(_, e)| e.len()).sum();
+    (per_note.len() * GROUP_BYTES / total.max(1)).clamp(1, 64)
+}
+
+/// Hand on the note files, each holding `group` consecutive notes.
 fn note_groups(
     per_note: &[(Vec<(String, u64)>, String)],
-    out: &mut Vec<(String, String)>,
-) -> usize {
-    let total: usize = per_note.iter().map(|(_, e)| e.len()).sum();
-    let group = (per_note.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
+    group: usize,
+    send: &mut dyn FnMut(String, String) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     for (g, notes) in per_note.chunks(group).enumerate() {
         let json = notes
             .iter()
@@ -253,12 +270,12 @@ fn note_groups(
             .collect::<Vec<_>>()
             .join(",");
         let key = format!("n{g}");
-        out.push((
+        send(
             format!("{DIR}/{key}.js"),
             part_js(&key, &format!("[{json}]")),
-        ));
+        )?;
     }
-    group
+    Ok(())
 }
 
 #[cfg(test)]

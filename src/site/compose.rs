@@ -327,6 +327,10 @@ fn make_pages(
     // A one-shot build keeps no page: each goes to the sink as it is made.
     let direct = cache.single.then_some(sink);
     let emit = |path: String, js: String| sink.file(&path, js.into_bytes().into());
+    let search = || search_index::files(common.book, common.rendered, &emit);
+    // A one-shot build makes the search index first, so that its term map is gone before the
+    // pages' link records pile up; `serve` makes it beside the pages.
+    let search_first = direct.map(|_| search());
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
         || all_notes(common, tera, &plan.html, old_skeleton, direct, spare),
         || {
@@ -335,7 +339,7 @@ fn make_pages(
                 || {
                     rayon::join(
                         || tag_pages(common, tera, plan, direct),
-                        || search_index::files(common.book, common.rendered, &emit),
+                        || search_first.unwrap_or_else(search),
                     )
                 },
             )

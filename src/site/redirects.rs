@@ -88,9 +88,9 @@ mod tests {
         let mut files = Files::default();
         files.insert("index.html".into(), Vec::new().into());
         let r = BTreeMap::from([("index.html".to_string(), "a.html".to_string())]);
-        assert!(add(&r, &mut files).is_err());
+        assert!(add(&r, &mut files, &|_| false).is_err());
         let r = BTreeMap::from([("old/x.html".to_string(), "a.html\"<".to_string())]);
-        add(&r, &mut files).unwrap();
+        add(&r, &mut files, &|_| false).unwrap();
         let page = String::from_utf8(files["old/x.html"].to_vec()).unwrap();
         assert!(page.contains("url=../a.html&quot;&lt;"), "{page}");
     }

@@ -357,6 +357,9 @@ fn make_pages(
     })
 }
 
+/// The all-notes page's skeleton (kept for `serve`), the page unless it went to the sink, its size.
+type AllNotes = (Option<Vec<Piece>>, Option<Vec<u8>>, usize);
+
 /// The all-notes page: composed once with a placeholder per note body, then spliced, so a body
 /// edit only re-splices. With `direct` (a one-shot build) it is spliced straight into the sink.
 /// Returns the skeleton, the page unless it went to the sink, and its size.
@@ -367,7 +370,7 @@ fn all_notes(
     old_skeleton: Option<Vec<Piece>>,
     direct: Option<&Tally>,
     spare: Vec<u8>,
-) -> Result<(Option<Vec<Piece>>, Option<Vec<u8>>, usize)> {
+) -> Result<AllNotes> {
     let (book, rendered) = (common.book, common.rendered);
     let pieces = match old_skeleton {
         Some(p) => Some(p),

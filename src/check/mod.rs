@@ -13,6 +13,7 @@
 mod crawl;
 pub mod external;
 mod html;
+mod link_cache;
 mod record;
 mod recorder;
 mod report;

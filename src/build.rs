@@ -1,56 +1,36 @@
-//! `handbook build`: every page written to a staging folder as it is composed, the links checked from the pages' records, the folder swapped in whole.
+//! `handbook build`: the site built in memory, written to disk while its links are checked, swapped in whole.
 
 use crate::settings::Settings;
-use crate::site::{self, Cache, Prepared, Site};
+use crate::site::{self, Cache, Site};
 use crate::{Log, check, output, term};
 use anyhow::Result;
 use std::time::Instant;
 
 /// Build into the output folder and print one summary line (and each stage's time with `-v`).
-///
-/// Each page is written to a staging folder as it is composed and only its link record is
-/// kept; the check runs on the records. The staging folder is swapped in only when the build
-/// succeeds (a strict build with broken links removes it, leaving the output as it was).
 pub fn run(settings: &Settings, log: &Log) -> Result<Site> {
     let t = Instant::now();
     output::check_target(settings)?;
     let progress = term::Progress::new("rendering notes", log);
-    let mut cache = Cache::single_build();
-    let Prepared {
-        book,
-        rendered,
-        theme,
-        warnings,
-        mut stats,
-    } = site::prepare(settings, &mut cache, &progress)?;
+    let mut site = site::build_with(settings, &mut Cache::single_build(), &progress)?;
     progress.finish();
 
-    let staging = output::Staging::begin(settings)?;
-    let recorder = check::Recorder::new(&book, &rendered, &staging);
-    site::compose_into(
-        settings,
-        (&book, &rendered),
-        theme,
-        &mut stats,
-        &mut cache,
-        &recorder,
-    )?;
-    drop(cache);
+    // The staging folder is written while the links are checked; it is swapped in only when
+    // the build succeeds (a strict build with broken links removes it, leaving the output as it was).
     let tc = Instant::now();
-    let links = check::as_diagnostics(settings, &recorder.problems(settings));
-    stats.timed("check", tc);
-    let mut site = Site {
-        files: Default::default(),
-        book,
-        rendered,
-        warnings,
-        stats,
-    };
+    let (staged, links) = rayon::join(
+        || {
+            let t = Instant::now();
+            output::stage(settings, &site.files).map(|s| (s, ms(t)))
+        },
+        || check::build_findings(settings, &site, true),
+    );
+    site.stats.timed("check", tc);
     check::gate(settings, &mut site, links)?;
+    let (staged, stage_ms) = staged?;
     let tw = Instant::now();
-    staging.finish()?.commit()?;
+    staged.commit()?;
     if !log.quiet {
-        report(settings, &site, log, ms(tw), t);
+        report(settings, &site, log, stage_ms + ms(tw), t);
     }
     Ok(site)
 }
@@ -64,7 +44,7 @@ fn report(settings: &Settings, site: &Site, log: &Log, write_ms: f64, start: Ins
             eprintln!("  {stage:<8} {ms:>8.1} ms{}", term::peak_note(*peak));
         }
         eprintln!(
-            "  {:<8} {:>8.1} ms{}   (swapping the folder in; pages are written as they are composed)",
+            "  {:<8} {:>8.1} ms{}   (alongside the check)",
             "write",
             write_ms,
             term::peak_note(site::peak_mib())

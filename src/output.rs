@@ -6,9 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-mod staging;
-pub use staging::{StagedFile, Staging};
-
 /// Marks a folder as written by handbook, so a rebuild may replace it.
 pub const MARKER: &str = ".handbook-output";
 
@@ -128,15 +125,6 @@ pub struct Staged {
 pub fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
     check_target(settings)?;
     let out = &settings.output;
-    let staged = staged_beside(out)?;
-    // Files the previous build wrote with the same bytes are linked, not written again.
-    let previous = out.join(MARKER).is_file().then_some(out.as_path());
-    write_tree(&staged.staging, files, previous)?;
-    Ok(staged)
-}
-
-/// The (not yet made) staging folder beside `out`, any leftover of this process's id removed.
-fn staged_beside(out: &Path) -> Result<Staged> {
     let parent = out.parent().context("output folder has no parent")?;
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -144,13 +132,16 @@ fn staged_beside(out: &Path) -> Result<Staged> {
     let pid = std::process::id();
     let staged = Staged {
         staging: parent.join(format!(".{name}.staging-{pid}")),
-        out: out.to_path_buf(),
+        out: out.clone(),
         old: parent.join(format!(".{name}.old-{pid}")),
         done: false,
     };
     if staged.staging.exists() {
         std::fs::remove_dir_all(&staged.staging)?;
     }
+    // Files the previous build wrote with the same bytes are linked, not written again.
+    let previous = out.join(MARKER).is_file().then_some(out.as_path());
+    write_tree(&staged.staging, files, previous)?;
     Ok(staged)
 }
 

@@ -6,14 +6,14 @@
 //! backoff that honours `Retry-After` up to a cap. Good results are cached in the book's
 //! `.handbook-cache/` for `[check] cache-hours`, so CI runs do not hammer the same sites.
 
-use super::link_cache::{CACHE_FILE, Cache, unix_now};
 use crate::Log;
 use crate::check::Problem;
 use crate::diagnostics::Severity;
 use crate::settings::Settings;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -38,6 +38,7 @@ const BACKOFF: Duration = Duration::from_millis(500);
 const MAX_WAIT: Duration = Duration::from_secs(10);
 /// Threads checking links at once (each host is also bounded by `[check] per-host`).
 const WORKERS: usize = 16;
+const CACHE_FILE: &str = ".handbook-cache/external-links.json";
 
 /// The result of checking one URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,7 +61,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// Only results that say the link works are cached: a broken link is checked again next run.
-    pub(super) fn cacheable(&self) -> bool {
+    fn cacheable(&self) -> bool {
         matches!(self, Verdict::Ok | Verdict::Redirected { .. })
     }
 }
@@ -68,7 +69,19 @@ impl Verdict {
 /// Check every external link and report the broken ones (errors) and the doubtful ones (warnings).
 pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec<Problem>> {
     let cfg = &settings.check;
-    let (urls, skipped) = unique_urls(refs, &cfg.skip, &cfg.allow);
+    let mut urls: Vec<String> = Vec::new();
+    let mut skipped = HashSet::new();
+    let mut seen = HashSet::new();
+    for r in refs {
+        let url = without_fragment(&r.url);
+        if !selected(&url, &cfg.skip, &cfg.allow) {
+            skipped.insert(url);
+            continue;
+        }
+        if seen.insert(url.clone()) {
+            urls.push(url);
+        }
+    }
     let cache_path = settings.root.join(CACHE_FILE);
     let max_age = Duration::from_secs(cfg.cache_hours.saturating_mul(3600));
     let mut cache = if cfg.cache_hours > 0 {
@@ -93,7 +106,7 @@ pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec
             todo.len(),
             if todo.len() == 1 { "" } else { "s" },
             verdicts.len(),
-            skipped
+            skipped.len()
         );
     }
     let t = Instant::now();
@@ -103,33 +116,24 @@ pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec
         eprintln!("  external {:>8.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     }
     if cfg.cache_hours > 0 {
-        cache.remember(&fresh, now, max_age);
+        for (u, v) in &fresh {
+            if v.cacheable() {
+                cache.entries.insert(
+                    u.clone(),
+                    Entry {
+                        checked: now,
+                        verdict: v.clone(),
+                    },
+                );
+            }
+        }
+        cache
+            .entries
+            .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
         cache.save(&cache_path)?;
     }
     verdicts.extend(fresh);
-    Ok(problems(refs, &verdicts))
-}
 
-/// The URLs to ask, each once and without its fragment, and how many `[check] skip`/`allow` left out.
-fn unique_urls(refs: &[ExternalRef], skip: &[String], allow: &[String]) -> (Vec<String>, usize) {
-    let mut urls: Vec<String> = Vec::new();
-    let mut skipped = HashSet::new();
-    let mut seen = HashSet::new();
-    for r in refs {
-        let url = without_fragment(&r.url);
-        if !selected(&url, skip, allow) {
-            skipped.insert(url);
-            continue;
-        }
-        if seen.insert(url.clone()) {
-            urls.push(url);
-        }
-    }
-    (urls, skipped.len())
-}
-
-/// Each link whose URL is broken (an error) or doubtful (a warning), where it is written.
-fn problems(refs: &[ExternalRef], verdicts: &HashMap<String, Verdict>) -> Vec<Problem> {
     let mut out = Vec::new();
     for r in refs {
         let Some(v) = verdicts.get(&without_fragment(&r.url)) else {
@@ -165,7 +169,7 @@ fn problems(refs: &[ExternalRef], verdicts: &HashMap<String, Verdict>) -> Vec<Pr
             pages: Vec::new(),
         });
     }
-    out
+    Ok(out)
 }
 
 /// `[check] skip` prefixes are never checked; a non-empty `allow` list limits checks to its prefixes.
@@ -533,6 +537,54 @@ fn normalize_path(p: &str) -> String {
         }
     }
     format!("/{}{query}", out.join("/"))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Results kept on disk between runs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Cache {
+    entries: BTreeMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// Unix seconds when the URL was checked.
+    checked: u64,
+    #[serde(flatten)]
+    verdict: Verdict,
+}
+
+impl Cache {
+    /// A missing or unreadable cache is an empty one: it only saves time.
+    fn load(path: &Path) -> Cache {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default()
+    }
+
+    fn fresh(&self, url: &str, now: u64, max_age: Duration) -> Option<&Verdict> {
+        self.entries
+            .get(url)
+            .filter(|e| now.saturating_sub(e.checked) < max_age.as_secs())
+            .map(|e| &e.verdict)
+    }
+
+    fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp: PathBuf = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_string_pretty(self)?)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -38,53 +38,16 @@ impl TextAt {
     }
 }
 
-impl TextAt {
-    /// The byte range of the page holding the text, if any.
-    pub fn span(&self) -> Option<(usize, usize)> {
-        match *self {
-            TextAt::None => None,
-            TextAt::Alt { start, len } | TextAt::Content { start, len } => {
-                Some((start, start + len as usize))
-            }
-        }
-    }
-
-    /// The same place `by` bytes further into the page.
-    pub fn shifted(self, by: usize) -> TextAt {
-        match self {
-            TextAt::None => TextAt::None,
-            TextAt::Alt { start, len } => TextAt::Alt {
-                start: start + by,
-                len,
-            },
-            TextAt::Content { start, len } => TextAt::Content {
-                start: start + by,
-                len,
-            },
-        }
-    }
-
-    /// What a reader sees, from `raw`, the page's bytes of `span()`.
-    pub fn read(&self, raw: &str) -> String {
-        match self {
-            TextAt::None => String::new(),
-            TextAt::Alt { .. } => decode_attribute(raw).into_owned(),
-            TextAt::Content { .. } => link_text(raw),
-        }
-    }
-}
-
-#[cfg(test)]
 impl UrlRef<'_> {
     /// What a reader sees: the text of an `<a>` (tags and comments left out, whitespace
     /// collapsed), the `alt` of an `<img>`. `html` is the page that was scanned.
     pub fn text(&self, html: &str) -> String {
-        let raw = self
-            .text_at
-            .span()
-            .and_then(|(s, e)| html.get(s..e))
-            .unwrap_or("");
-        self.text_at.read(raw)
+        let slice = |start: usize, len: u32| html.get(start..start + len as usize).unwrap_or("");
+        match self.text_at {
+            TextAt::None => String::new(),
+            TextAt::Alt { start, len } => decode_attribute(slice(start, len)).into_owned(),
+            TextAt::Content { start, len } => link_text(slice(start, len)),
+        }
     }
 }
 
@@ -117,6 +80,35 @@ pub struct Scan<'h> {
     pub ids: Vec<IdDef<'h>>,
     /// The `<base href>`, if the page has one.
     pub base: Option<Cow<'h, str>>,
+}
+
+impl Scan<'_> {
+    /// The same scan owning all its strings (for a page that had to be converted to UTF-8).
+    pub fn into_owned(self) -> Scan<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Scan {
+            urls: self
+                .urls
+                .into_iter()
+                .map(|u| UrlRef {
+                    offset: u.offset,
+                    element: own(u.element),
+                    url: own(u.url),
+                    text_at: u.text_at,
+                })
+                .collect(),
+            ids: self
+                .ids
+                .into_iter()
+                .map(|d| IdDef {
+                    offset: d.offset,
+                    id: own(d.id),
+                    is_id: d.is_id,
+                })
+                .collect(),
+            base: self.base.map(own),
+        }
+    }
 }
 
 /// Attributes holding one URL, by name.
@@ -183,16 +175,6 @@ pub fn scan_parallel(html: &str) -> Scan<'_> {
     merged.urls.shrink_to_fit();
     merged.ids.shrink_to_fit();
     merged
-}
-
-/// Scan `html` up to `stop` (the offset of a `<`) as the start of a longer page, for a page
-/// that is scanned as it is written. `Some` only when the scan ended between tags at `stop`
-/// (nothing open: no tag, comment, raw text or `<a>`), so that scanning on from `stop` gives
-/// what one scan of the whole page would.
-pub fn scan_until(html: &str, stop: usize) -> Option<Scan<'_>> {
-    let mut s = Scanner::new(0);
-    s.run(html, stop);
-    (s.open_a.is_none() && s.i <= stop).then(|| s.finish())
 }
 
 /// The scanner's state between tags: where it is and the `<a>` whose text it is collecting.

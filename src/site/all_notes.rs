@@ -2,7 +2,6 @@
 
 use super::cache::{NoteHtml, Piece};
 use super::context::{Common, PageCtx, distinct_yoes, tag_counts};
-use super::sink::Stream;
 use super::templates;
 use crate::book::{self, Book};
 use crate::render::markdown::{self, RenderedNote, View};
@@ -126,35 +125,32 @@ pub(super) fn splice(pieces: &[Piece], html: &[NoteHtml], mut warm: Vec<u8>) -> 
     out
 }
 
-/// The all-notes page from its skeleton into `out`, each note's view made as it is written (a
-/// one-shot build: neither the page nor a per-note copy is held). Returns the page's size.
+/// The all-notes page from its skeleton, each note's view made as it is copied in (a one-shot
+/// build: no per-note copy is kept).
 pub(super) fn splice_fresh(
     pieces: &[Piece],
     book: &Book,
     rendered: &[Arc<RenderedNote>],
-    mut out: Box<dyn Stream + '_>,
-) -> Result<usize> {
-    let mut body = String::new();
-    let mut written = 0;
+) -> String {
+    let bodies: usize = rendered.iter().map(|r| r.html.len()).sum();
+    let text: usize = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.len(),
+            Piece::Note(_) => 0,
+        })
+        .sum();
+    let mut out = String::with_capacity(text + bodies + bodies / 8);
     for p in pieces {
         match p {
-            Piece::Text(t) => {
-                out.text(t)?;
-                written += t.len();
-            }
-            Piece::Note(i) => {
-                body.clear();
-                markdown::materialize_into(
-                    &mut body,
-                    &rendered[*i].html,
-                    &book.notes[*i].slug,
-                    View::AllNotes,
-                );
-                out.note(*i, &body)?;
-                written += body.len();
-            }
+            Piece::Text(t) => out.push_str(t),
+            Piece::Note(i) => markdown::materialize_into(
+                &mut out,
+                &rendered[*i].html,
+                &book.notes[*i].slug,
+                View::AllNotes,
+            ),
         }
     }
-    out.finish()?;
-    Ok(written)
+    out
 }

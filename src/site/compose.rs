@@ -6,7 +6,6 @@ use super::cache::{ComposeCache, NoteHtml, Piece};
 use super::context::{Common, PageCtx, tag_counts};
 use super::files::{copy_note_assets, nav_js, robots, sitemap, static_files};
 use super::pages::{note_page, tag_page};
-use super::sink::{Collect, Sink, Tally};
 use super::{search_index, templates};
 use crate::book::{Book, Note};
 use crate::output::{Bytes, Files};
@@ -57,7 +56,6 @@ pub fn compose(
     rendered: &[Arc<RenderedNote>],
     stats: &mut Stats,
 ) -> Result<Files> {
-    let files = Collect::default();
     compose_cached(
         settings,
         book,
@@ -65,14 +63,10 @@ pub fn compose(
         Theme::load(settings)?,
         stats,
         &mut ComposeCache::default(),
-        &files,
-    )?;
-    Ok(files.into_files())
+    )
 }
 
-/// Every output file of the site, handed to `sink`, reusing pages of `cache` whose inputs did
-/// not change. A one-shot build (`cache.single`) hands each page on as soon as it is made, and
-/// the all-notes page in parts, so that none is held.
+/// Every output file of the site, reusing pages of `cache` whose inputs did not change.
 pub(crate) fn compose_cached(
     settings: &Settings,
     book: &Book,
@@ -80,19 +74,18 @@ pub(crate) fn compose_cached(
     theme: Theme,
     stats: &mut Stats,
     cache: &mut ComposeCache,
-    sink: &dyn Sink,
-) -> Result<()> {
+) -> Result<Files> {
     let version = theme.version();
     let Theme {
         tera,
         statics,
         highlight_css,
     } = theme;
-    let sink = Tally::new(sink);
     let common = Common::new(settings, book, rendered, version);
-    sink.file("highlight.css", highlight_css.into_bytes().into())?;
+    let mut files: Files = statics;
+    files.insert("highlight.css".into(), highlight_css.into_bytes().into());
     let mut plan = Plan::new(&common, cache)?;
-    let made = make_pages(&common, &tera, &mut plan, cache, &sink)?;
+    let made = make_pages(&common, &tera, &mut plan, cache)?;
     let Plan {
         html,
         by_tag,
@@ -101,18 +94,19 @@ pub(crate) fn compose_cached(
         ..
     } = plan;
     cache.skeleton = made.skeleton.map(|p| (skeleton_key, p));
-    stats.all_notes_bytes = made.all_notes_bytes;
-    stats.search_index_bytes = made.search_index_bytes;
-    if let Some(index) = made.all_notes {
-        let index: Bytes = index.into();
-        cache.index_page.keep(&index);
-        sink.file("index.html", index)?;
+    stats.all_notes_bytes = made.all_notes.len();
+    stats.search_index_bytes = made.search_index.iter().map(|(_, js)| js.len()).sum();
+    let index: Bytes = made.all_notes.into();
+    cache.index_page.keep(&index);
+    files.insert("index.html".into(), index);
+    for (path, js) in made.search_index {
+        files.insert(path, js.into_bytes().into());
     }
     for (path, key, bytes) in made.pages {
         pages_now.insert(path, (key, bytes));
     }
     for (path, (_, bytes)) in &pages_now {
-        sink.file(path, bytes.clone())?;
+        files.insert(path.clone(), bytes.clone());
     }
     cache.html = book
         .notes
@@ -121,18 +115,10 @@ pub(crate) fn compose_cached(
         .map(|(n, m)| (n.rel_path.clone(), m))
         .collect();
     cache.pages = pages_now;
-    // The theme's static files, except where the site makes a file of its own.
-    let mut rest: Files = statics;
-    rest.retain(|path, _| !sink.has(path));
-    fixed_files(&common, &tera, &by_tag, &mut rest)?;
-    copy_note_assets(settings, rendered, &mut rest);
-    super::redirects::add(&settings.redirects, &mut rest, &|p| sink.has(p))?;
-    for (path, bytes) in rest {
-        sink.file(&path, bytes)?;
-    }
-    stats.pages = sink.pages();
-    stats.bytes = sink.bytes();
-    Ok(())
+    fixed_files(&common, &tera, &by_tag, &mut files)?;
+    copy_note_assets(settings, rendered, &mut files);
+    super::redirects::add(&settings.redirects, &mut files)?;
+    Ok(files)
 }
 
 /// What a build composes and what it reuses, decided by the key of what each page shows.
@@ -302,15 +288,13 @@ fn group_by_tag(book: &Book) -> ByTag {
 
 /// The pages a build composes, made in parallel.
 struct Made {
-    /// The all-notes page, unless it was handed to the sink in parts.
-    all_notes: Option<Vec<u8>>,
-    all_notes_bytes: usize,
+    all_notes: Vec<u8>,
     /// The all-notes page split at its note bodies, when it could be.
     skeleton: Option<Vec<Piece>>,
-    /// Note and tag pages to keep: path, key, bytes (none in a one-shot build: they went to
-    /// the sink as they were made).
+    /// Note and tag pages: path, key, bytes.
     pages: Vec<(String, u64, Bytes)>,
-    search_index_bytes: usize,
+    /// The search index's files: path, script.
+    search_index: Vec<(String, String)>,
 }
 
 /// The big, independent parts in parallel: the all-notes page, the note pages, the tag pages
@@ -320,58 +304,46 @@ fn make_pages(
     tera: &tera::Tera,
     plan: &mut Plan,
     cache: &mut ComposeCache,
-    sink: &Tally,
 ) -> Result<Made> {
     let old_skeleton = plan.old_skeleton.take();
     let plan = &*plan;
     let spare = cache.index_page.take();
-    // A one-shot build keeps no page: each goes to the sink as it is made.
-    let direct = cache.single.then_some(sink);
-    let emit = |path: String, js: String| sink.file(&path, js.into_bytes().into());
-    let search = || search_index::files(common.book, common.rendered, &emit);
-    // A one-shot build makes the search index first, so that its term map is gone before the
-    // pages' link records pile up; `serve` makes it beside the pages.
-    let search_first = direct.map(|_| search());
+    let single = cache.single;
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
-        || all_notes(common, tera, &plan.html, old_skeleton, direct, spare),
+        || all_notes(common, tera, &plan.html, old_skeleton, single, spare),
         || {
             rayon::join(
-                || note_pages(common, tera, &plan.note_todo, direct),
+                || note_pages(common, tera, &plan.note_todo),
                 || {
                     rayon::join(
-                        || tag_pages(common, tera, plan, direct),
-                        || search_first.unwrap_or_else(search),
+                        || tag_pages(common, tera, plan),
+                        || search_index::files(common.book, common.rendered),
                     )
                 },
             )
         },
     );
-    let (skeleton, all_notes, all_notes_bytes) = all?;
+    let (skeleton, all_notes) = all?;
     let mut pages = notes_done?;
     pages.extend(tags_done?);
     Ok(Made {
         all_notes,
-        all_notes_bytes,
         skeleton,
         pages,
-        search_index_bytes: search_index?,
+        search_index,
     })
 }
 
-/// The all-notes page's skeleton (kept for `serve`), the page unless it went to the sink, its size.
-type AllNotes = (Option<Vec<Piece>>, Option<Vec<u8>>, usize);
-
 /// The all-notes page: composed once with a placeholder per note body, then spliced, so a body
-/// edit only re-splices. With `direct` (a one-shot build) it is spliced straight into the sink.
-/// Returns the skeleton, the page unless it went to the sink, and its size.
+/// edit only re-splices.
 fn all_notes(
     common: &Common,
     tera: &tera::Tera,
     html: &[NoteHtml],
     old_skeleton: Option<Vec<Piece>>,
-    direct: Option<&Tally>,
+    single: bool,
     spare: Vec<u8>,
-) -> Result<AllNotes> {
+) -> Result<(Option<Vec<Piece>>, Vec<u8>)> {
     let (book, rendered) = (common.book, common.rendered);
     let pieces = match old_skeleton {
         Some(p) => Some(p),
@@ -380,56 +352,31 @@ fn all_notes(
             book.notes.len(),
         ),
     };
-    let index = match (&pieces, direct) {
-        (Some(pieces), Some(sink)) => {
-            let written = splice_fresh(pieces, book, rendered, sink.stream("index.html")?)?;
-            // Nothing is kept for a next build.
-            return Ok((None, None, written));
-        }
-        (Some(pieces), None) => splice(pieces, html, spare),
-        (None, _) => all_notes_page(common, tera, |i| {
+    let index = match &pieces {
+        Some(pieces) if single => splice_fresh(pieces, book, rendered).into_bytes(),
+        Some(pieces) => splice(pieces, html, spare),
+        None => all_notes_page(common, tera, |i| {
             materialize(&rendered[i].html, &book.notes[i].slug, View::AllNotes)
         })?
         .into_bytes(),
     };
-    let len = index.len();
-    Ok((pieces, Some(index), len))
-}
-
-/// A page made by a worker: kept for the caller, or handed to `direct` at once.
-fn keep_or_send(
-    direct: Option<&Tally>,
-    path: &str,
-    key: u64,
-    bytes: Bytes,
-) -> Result<Option<(String, u64, Bytes)>> {
-    match direct {
-        Some(sink) => sink.file(path, bytes).map(|()| None),
-        None => Ok(Some((path.to_string(), key, bytes))),
-    }
+    Ok((pieces, index))
 }
 
 fn note_pages(
     common: &Common,
     tera: &tera::Tera,
     todo: &[(&Note, String, u64)],
-    direct: Option<&Tally>,
 ) -> Result<Vec<(String, u64, Bytes)>> {
     todo.par_iter()
         .map(|(n, path, key)| {
             let bytes = note_page(common, tera, n, path)?.into_bytes().into();
-            keep_or_send(direct, path, *key, bytes)
+            Ok((path.clone(), *key, bytes))
         })
-        .filter_map(Result::transpose)
         .collect()
 }
 
-fn tag_pages(
-    common: &Common,
-    tera: &tera::Tera,
-    plan: &Plan,
-    direct: Option<&Tally>,
-) -> Result<Vec<(String, u64, Bytes)>> {
+fn tag_pages(common: &Common, tera: &tera::Tera, plan: &Plan) -> Result<Vec<(String, u64, Bytes)>> {
     plan.tag_todo
         .par_iter()
         .map(|(slug, path, key)| {
@@ -437,9 +384,8 @@ fn tag_pages(
             let bytes = tag_page(common, tera, slug, name, idx, path)?
                 .into_bytes()
                 .into();
-            keep_or_send(direct, path, *key, bytes)
+            Ok((path.clone(), *key, bytes))
         })
-        .filter_map(Result::transpose)
         .collect()
 }
 

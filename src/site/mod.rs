@@ -11,7 +11,6 @@ mod files;
 mod pages;
 mod redirects;
 mod search_index;
-mod sink;
 mod study;
 mod template_errors;
 pub mod templates;
@@ -19,7 +18,6 @@ pub mod templates;
 pub use cache::Cache;
 use compose::compose_cached;
 pub use compose::{Theme, compose};
-pub use sink::{Collect, Sink, Stream};
 
 use crate::book::{self, Book};
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
@@ -69,45 +67,6 @@ pub fn build(settings: &Settings) -> Result<Site> {
 /// Build the site: load -> render -> compose. Notes whose source (and the set of notes) did not
 /// change since `cache` was filled are not rendered again; rendered notes count on `progress`.
 pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -> Result<Site> {
-    let Prepared {
-        book,
-        mut rendered,
-        theme,
-        warnings,
-        mut stats,
-    } = prepare(settings, cache, progress)?;
-    let files = Collect::default();
-    compose_into(
-        settings,
-        (&book, &rendered),
-        theme,
-        &mut stats,
-        cache,
-        &files,
-    )?;
-    if cache.single {
-        cache.forget_between_builds(&mut rendered);
-    }
-    Ok(Site {
-        files: files.into_files(),
-        book,
-        rendered,
-        warnings,
-        stats,
-    })
-}
-
-/// A book loaded and rendered, with its theme: what composing needs.
-pub struct Prepared {
-    pub book: Book,
-    pub rendered: Vec<Arc<RenderedNote>>,
-    pub theme: Theme,
-    pub warnings: Vec<Diagnostic>,
-    pub stats: Stats,
-}
-
-/// Load and render: the stages before composing. Content errors stop here.
-pub fn prepare(settings: &Settings, cache: &mut Cache, progress: &Progress) -> Result<Prepared> {
     let mut stats = Stats::default();
     let t = Instant::now();
     let book = load(settings, cache)?;
@@ -117,7 +76,7 @@ pub fn prepare(settings: &Settings, cache: &mut Cache, progress: &Progress) -> R
     progress.set_total(book.notes.len());
     // The templates and static files are read (and the templates parsed) by whichever thread
     // has nothing else to do while notes render.
-    let ((rendered, rerendered), theme) = rayon::join(
+    let ((mut rendered, rerendered), theme) = rayon::join(
         || render::render_all(&book, &mut cache.notes, progress),
         || Theme::load(settings),
     );
@@ -126,40 +85,32 @@ pub fn prepare(settings: &Settings, cache: &mut Cache, progress: &Progress) -> R
     }
     stats.timed("render", t);
     let warnings = errors_or_warnings(&book, &rendered)?;
+
+    let t = Instant::now();
     stats.notes = book.notes.len();
     stats.rerendered = rerendered;
-    Ok(Prepared {
+    let files = compose_cached(
+        settings,
+        &book,
+        &rendered,
+        theme?,
+        &mut stats,
+        &mut cache.compose,
+    )
+    .map_err(|e| template_errors::locate_render(e, &settings.root))?;
+    if cache.single {
+        cache.forget_between_builds(&mut rendered);
+    }
+    stats.timed("compose", t);
+    stats.pages = files.keys().filter(|k| k.ends_with(".html")).count();
+    stats.bytes = files.values().map(|b| b.len()).sum();
+    Ok(Site {
+        files,
         book,
         rendered,
-        theme: theme?,
         warnings,
         stats,
     })
-}
-
-/// Compose every page of `prepared` into `sink` (a one-shot build's pages go to it one by one
-/// as they are made; `serve`'s are kept in `cache` too).
-pub fn compose_into(
-    settings: &Settings,
-    (book, rendered): (&Book, &[Arc<RenderedNote>]),
-    theme: Theme,
-    stats: &mut Stats,
-    cache: &mut Cache,
-    sink: &dyn Sink,
-) -> Result<()> {
-    let t = Instant::now();
-    compose_cached(
-        settings,
-        book,
-        rendered,
-        theme,
-        stats,
-        &mut cache.compose,
-        sink,
-    )
-    .map_err(|e| template_errors::locate_render(e, &settings.root))?;
-    stats.timed("compose", t);
-    Ok(())
 }
 
 /// The book, read while the highlighting grammars load.

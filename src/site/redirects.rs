@@ -7,12 +7,8 @@ use anyhow::Result;
 use std::collections::BTreeMap;
 
 /// Add one redirect page per entry; an old path that is not a relative `.html` path, or that a
-/// generated page already uses (in `files`, or `taken`), is an error naming the entry.
-pub(crate) fn add(
-    redirects: &BTreeMap<String, String>,
-    files: &mut Files,
-    taken: &dyn Fn(&str) -> bool,
-) -> Result<()> {
+/// generated page already uses, is an error naming the entry.
+pub(crate) fn add(redirects: &BTreeMap<String, String>, files: &mut Files) -> Result<()> {
     let mut errors = Vec::new();
     for (from, to) in redirects {
         let from_path = from.trim_start_matches('/');
@@ -20,7 +16,7 @@ pub(crate) fn add(
             errors.push(entry_error(from, why));
             continue;
         }
-        if files.contains_key(from_path) || taken(from_path) {
+        if files.contains_key(from_path) {
             errors.push(entry_error(
                 from,
                 "the site already has a page there; redirect only paths it no longer has".into(),
@@ -88,9 +84,9 @@ mod tests {
         let mut files = Files::default();
         files.insert("index.html".into(), Vec::new().into());
         let r = BTreeMap::from([("index.html".to_string(), "a.html".to_string())]);
-        assert!(add(&r, &mut files, &|_| false).is_err());
+        assert!(add(&r, &mut files).is_err());
         let r = BTreeMap::from([("old/x.html".to_string(), "a.html\"<".to_string())]);
-        add(&r, &mut files, &|_| false).unwrap();
+        add(&r, &mut files).unwrap();
         let page = String::from_utf8(files["old/x.html"].to_vec()).unwrap();
         assert!(page.contains("url=../a.html&quot;&lt;"), "{page}");
     }

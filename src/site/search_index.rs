@@ -141,13 +141,21 @@ fn part_js(key: &str, json: &str) -> String {
     )
 }
 
-/// Every file of the search index, handed to `emit` as (site path, contents) in order: the
-/// pieces under `search-index/`, then `search-index.js` (the manifest). Returns their size.
+/// Every file of the search index: `search-index.js` (the manifest) and the pieces under
+/// `search-index/`, as (site path, contents).
 pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
-    emit: &(dyn Fn(String, String) -> anyhow::Result<()> + Sync),
-) -> anyhow::Result<usize> {
+) -> Vec<(String, String)> {
+    let per_note: Vec<(Vec<(String, u64)>, String)> = book
+        .notes
+        .par_iter()
+        .map(|n| {
+            let r = &rendered[n.index];
+            let entry = serde_json::to_string(&note_entry(book, n.index, r)).unwrap_or_default();
+            (note_postings(book, n.index, r), entry)
+        })
+        .collect();
     // Chunk ids are note * stride + chunk, so the browser can tell a chunk's note.
     let stride = rendered
         .iter()
@@ -155,25 +163,12 @@ pub(crate) fn files(
         .max()
         .unwrap_or(1)
         .max(1) as u64;
-    let (postings, entry_bytes) = postings_and_sizes(book, rendered, stride);
-    let mut shards = Vec::new();
-    let shard_firsts = term_shards(postings, &mut shards);
-    let group = group_size(book.notes.len(), entry_bytes);
-    // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old
-    // one: the hash of the list of (path, script) pieces, taken as each piece is handed on.
+    let mut out = Vec::new();
+    let shard_firsts = term_shards(&per_note, stride, &mut out);
+    let group = note_groups(&per_note, &mut out);
+    // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old one.
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hasher::write_usize(&mut h, shards.len() + book.notes.len().div_ceil(group));
-    let mut bytes = 0;
-    let mut send = |path: String, js: String| {
-        std::hash::Hash::hash(&path, &mut h);
-        std::hash::Hash::hash(&js, &mut h);
-        bytes += js.len();
-        emit(path, js)
-    };
-    for (path, js) in shards {
-        send(path, js)?;
-    }
-    note_groups(book, rendered, group, &mut send)?;
+    std::hash::Hash::hash(&out, &mut h);
     let manifest = serde_json::json!({
         "v": 1,
         "h": format!("{:x}", std::hash::Hasher::finish(&h) & 0xffff_ffff),
@@ -182,60 +177,29 @@ pub(crate) fn files(
         "c": stride,
         "n": book.notes.len(),
     });
-    let js = format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n");
-    bytes += js.len();
-    emit("search-index.js".into(), js)?;
-    Ok(bytes)
+    out.push((
+        "search-index.js".into(),
+        format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n"),
+    ));
+    out
 }
 
-/// Notes made into postings at a time: each batch is merged into the index's one copy of each
-/// term before the next is made (a note's own postings hold its terms once more each).
-const BATCH: usize = 256;
-
-/// Every term's postings (in note order, each note's sorted), and the size of all the notes'
-/// entries in the note files (the entries themselves are made again as the files are written:
-/// holding them all would cost as much memory as the files).
-fn postings_and_sizes(
-    book: &Book,
-    rendered: &[std::sync::Arc<RenderedNote>],
-    stride: u64,
-) -> (HashMap<String, Vec<u64>>, usize) {
-    let mut postings: HashMap<String, Vec<u64>> = HashMap::new();
-    let mut entry_bytes = 0;
-    for batch in book.notes.chunks(BATCH) {
-        let made: Vec<(Vec<(String, u64)>, usize)> = batch
-            .par_iter()
-            .map(|n| {
-                let r = &rendered[n.index];
-                (
-                    note_postings(book, n.index, r),
-                    entry_json_of(book, n.index, r).len(),
-                )
-            })
-            .collect();
-        for (n, (terms, entry)) in batch.iter().zip(made) {
-            let base = n.index as u64 * stride * BITS;
-            for (t, p) in terms {
-                match postings.get_mut(t.as_str()) {
-                    Some(list) => list.push(base + p),
-                    None => {
-                        postings.insert(t, vec![base + p]);
-                    }
-                }
-            }
-            entry_bytes += entry;
-        }
-    }
-    (postings, entry_bytes)
-}
-
-/// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.
+/// Merge the notes' postings per term and cut the sorted terms into shards of about
+/// `SHARD_BYTES`; returns each shard's first term.
 fn term_shards(
-    postings: HashMap<String, Vec<u64>>,
+    per_note: &[(Vec<(String, u64)>, String)],
+    stride: u64,
     out: &mut Vec<(String, String)>,
 ) -> Vec<String> {
-    let mut terms: Vec<(String, Vec<u64>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut postings: HashMap<&str, Vec<u64>> = HashMap::new();
+    for (position, (terms, _)) in per_note.iter().enumerate() {
+        let base = position as u64 * stride * BITS;
+        for (t, p) in terms {
+            postings.entry(t.as_str()).or_default().push(base + p);
+        }
+    }
+    let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut firsts = Vec::new();
     let mut body = String::new();
     let mut first: Option<&str> = None;
@@ -275,46 +239,26 @@ fn term_shards(
     firsts
 }
 
-/// How many consecutive notes share a note file.
-fn group_size(notes: usize, entry_bytes: usize) -> usize {
-    (notes * GROUP_BYTES / entry_bytes.max(1)).clamp(1, 64)
-}
-
-/// Hand on the note files, each holding `group` consecutive notes.
+/// Write the note files, each holding `group` consecutive notes; returns `group`.
 fn note_groups(
-    book: &Book,
-    rendered: &[std::sync::Arc<RenderedNote>],
-    group: usize,
-    send: &mut dyn FnMut(String, String) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    // A batch of groups is made in parallel, then handed on in order.
-    let groups: Vec<&[crate::book::Note]> = book.notes.chunks(group).collect();
-    for (b, batch) in groups.chunks(BATCH.div_ceil(group)).enumerate() {
-        let made: Vec<String> = batch
-            .par_iter()
-            .map(|notes| {
-                let entries: Vec<String> = notes
-                    .iter()
-                    .map(|n| entry_json_of(book, n.index, &rendered[n.index]))
-                    .collect();
-                entries.join(",")
-            })
-            .collect();
-        for (k, json) in made.into_iter().enumerate() {
-            let g = b * BATCH.div_ceil(group) + k;
-            let key = format!("n{g}");
-            send(
-                format!("{DIR}/{key}.js"),
-                part_js(&key, &format!("[{json}]")),
-            )?;
-        }
+    per_note: &[(Vec<(String, u64)>, String)],
+    out: &mut Vec<(String, String)>,
+) -> usize {
+    let total: usize = per_note.iter().map(|(_, e)| e.len()).sum();
+    let group = (per_note.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
+    for (g, notes) in per_note.chunks(group).enumerate() {
+        let json = notes
+            .iter()
+            .map(|(_, e)| e.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let key = format!("n{g}");
+        out.push((
+            format!("{DIR}/{key}.js"),
+            part_js(&key, &format!("[{json}]")),
+        ));
     }
-    Ok(())
-}
-
-/// One note's entry in its note file, as JSON.
-fn entry_json_of(book: &Book, position: usize, r: &RenderedNote) -> String {
-    serde_json::to_string(&note_entry(book, position, r)).unwrap_or_default()
+    group
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ mod extensions;
 mod html_parity;
 mod import;
 mod inproc;
-mod memory;
 mod pages;
 mod props;
 // The install script's tests serve the host's real binary as the Linux archive.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 mod publish;
 
 /// `handbook init [DIR]`: write a starter book that builds as it is.
-pub fn init(args: &InitArgs, log: &Log) -> Result<Outcome> {
+pub(crate) fn init(args: &InitArgs, log: &Log) -> Result<Outcome> {
     let dir = &args.dir;
     if dir.exists() && !dir.is_dir() {
         bail!("{} exists and is not a folder", dir.display());
@@ -251,7 +251,7 @@ Back to [the first note](01-welcome.md).
 "##;
 
 /// `handbook new "Title" --section NAME`: write a note at the next number of a section.
-pub fn new_note(settings: &Settings, args: &NewArgs, log: &Log) -> Result<Outcome> {
+pub(crate) fn new_note(settings: &Settings, args: &NewArgs, log: &Log) -> Result<Outcome> {
     let title = args.title.trim();
     if title.is_empty() {
         bail!(
@@ -502,7 +502,7 @@ fn shown_path(base: &Path, rel: &Path) -> String {
 }
 
 /// `handbook completions SHELL`: the completion script on stdout.
-pub fn completions(args: &CompletionsArgs) -> Result<Outcome> {
+pub(crate) fn completions(args: &CompletionsArgs) -> Result<Outcome> {
     let mut cmd = Cli::command();
     let mut out = std::io::stdout().lock();
     clap_complete::generate(args.shell, &mut cmd, "handbook", &mut out);

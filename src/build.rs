@@ -7,7 +7,7 @@ use anyhow::Result;
 use std::time::Instant;
 
 /// Build into the output folder and print one summary line (and each stage's time with `-v`).
-pub fn run(settings: &Settings, log: &Log) -> Result<Site> {
+pub(crate) fn run(settings: &Settings, log: &Log) -> Result<Site> {
     let t = Instant::now();
     output::check_target(settings)?;
     let progress = term::Progress::new("rendering notes", log);

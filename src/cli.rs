@@ -13,17 +13,17 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
     /// Print only errors.
     #[arg(long, short, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print more detail (timings per stage).
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
     /// Serve the book with live reload while you write.
@@ -44,7 +44,7 @@ pub enum Command {
 
 /// Options shared by every command that reads a book.
 #[derive(Debug, Args, Clone, Default)]
-pub struct BookArgs {
+pub(crate) struct BookArgs {
     /// The book's folder (holding book.toml and notes/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -54,7 +54,7 @@ pub struct BookArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub book: BookArgs,
     /// Output folder (default: build.output-dir from book.toml, or `public`).
@@ -72,7 +72,7 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub book: BookArgs,
     #[arg(long, short, default_value_t = 3000)]
@@ -90,14 +90,14 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Github,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub book: BookArgs,
     /// Also check http(s) links on the network.
@@ -108,7 +108,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     #[command(flatten)]
     pub book: BookArgs,
     /// The file to write, or a folder for it (default: <book-title>.html beside book.toml).
@@ -120,7 +120,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Folder for the new book (default: the current folder).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -133,7 +133,7 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     #[command(flatten)]
     pub book: BookArgs,
     /// The note's title.
@@ -151,20 +151,20 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     #[command(subcommand)]
     pub source: ImportSource,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ImportSource {
+pub(crate) enum ImportSource {
     /// An mdBook: book.toml and SUMMARY.md (parts, nesting, drafts), includes, links, old URLs as redirects.
     Mdbook(ImportPathArgs),
     /// A folder of Markdown (Obsidian, Jekyll, Hugo, Docusaurus): folders become sections, YAML front matter TOML.
@@ -172,7 +172,7 @@ pub enum ImportSource {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportPathArgs {
+pub(crate) struct ImportPathArgs {
     /// The folder to import (never written to).
     pub path: PathBuf,
     /// Folder for the new book (default: the current folder); must be empty unless --force.

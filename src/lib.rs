@@ -1,13 +1,13 @@
 //! handbook: a static site generator for technical handbooks. `run` dispatches each command to its stage.
 
-pub mod authoring;
+mod authoring;
 pub mod book;
-pub mod build;
+mod build;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
-pub mod export;
-pub mod import;
+mod export;
+mod import;
 pub mod output;
 pub mod render;
 pub mod serve;

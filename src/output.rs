@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Marks a folder as written by handbook, so a rebuild may replace it.
-pub const MARKER: &str = ".handbook-output";
+pub(crate) const MARKER: &str = ".handbook-output";
 
 /// The site as files in memory: path relative to the output root (`/`-separated) to bytes.
 /// The bytes are shared, so a rebuild that reuses a page (and `serve`'s diff of two builds)
@@ -15,14 +15,14 @@ pub const MARKER: &str = ".handbook-output";
 pub type Files = BTreeMap<String, Bytes>;
 
 /// One file's bytes, shared between builds.
-pub type Bytes = Arc<Vec<u8>>;
+pub(crate) type Bytes = Arc<Vec<u8>>;
 
 /// Folders of the book that the build reads (and version control's): an output folder may not
 /// be one of them or lie inside one.
 const BOOK_SOURCES: &[&str] = &["notes", "templates", "static", ".git"];
 
 /// The folder of `BOOK_SOURCES` that `path` (absolute, normalized) is or lies in, if any.
-pub fn source_folder(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn source_folder(root: &Path, path: &Path) -> Option<String> {
     let first = path.strip_prefix(root).ok()?.components().next()?;
     let first = first.as_os_str().to_string_lossy();
     BOOK_SOURCES
@@ -31,7 +31,7 @@ pub fn source_folder(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Refuse output folders where replacing them could delete something that is not ours.
-pub fn check_target(settings: &Settings) -> Result<()> {
+pub(crate) fn check_target(settings: &Settings) -> Result<()> {
     let out = &settings.output;
     let root = &settings.root;
     if out == root {
@@ -114,7 +114,7 @@ pub fn write_atomically(settings: &Settings, files: &Files) -> Result<()> {
 
 /// A site written to a staging folder beside the output, not yet swapped in. Dropped without
 /// `commit`, the staging folder is removed and the output is left as it was.
-pub struct Staged {
+pub(crate) struct Staged {
     staging: PathBuf,
     out: PathBuf,
     old: PathBuf,
@@ -122,7 +122,7 @@ pub struct Staged {
 }
 
 /// Write `files` to a fresh staging folder beside the output.
-pub fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
+pub(crate) fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
     check_target(settings)?;
     let out = &settings.output;
     let parent = out.parent().context("output folder has no parent")?;
@@ -147,7 +147,7 @@ pub fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
 
 impl Staged {
     /// Swap the staged site in for the output.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         self.done = true;
         let result = swap(&self.staging, &self.out, &self.old);
         if result.is_err() && self.staging.exists() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The file as written by the author.
 #[derive(Debug, Clone, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BookToml {
+pub(crate) struct BookToml {
     #[serde(default)]
     pub book: BookSection,
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct NotesSection {
 }
 
 /// The front-matter keys `[notes] require` may list.
-pub const REQUIRABLE: [&str; 5] = ["title", "level", "yoe", "tags", "description"];
+pub(crate) const REQUIRABLE: [&str; 5] = ["title", "level", "yoe", "tags", "description"];
 
 fn require_keys<'de, D: serde::Deserializer<'de>>(
     d: D,
@@ -264,7 +264,7 @@ impl Settings {
         Ok(settings)
     }
 
-    pub fn from_parts(root: PathBuf, file: BookToml, ov: &Overrides) -> Settings {
+    pub(crate) fn from_parts(root: PathBuf, file: BookToml, ov: &Overrides) -> Settings {
         let mut build = file.build;
         if ov.drafts {
             build.drafts = true;
@@ -323,7 +323,7 @@ fn check_site_url(url: &str) -> std::result::Result<(), String> {
 }
 
 /// Parse `book.toml` text, turning schema mistakes into a located error.
-pub fn parse_book_toml(text: &str) -> Result<BookToml> {
+pub(crate) fn parse_book_toml(text: &str) -> Result<BookToml> {
     toml::from_str::<BookToml>(text).map_err(|e| {
         let (line, col, msg) = crate::diagnostics::toml_error::explain(&e, text);
         ContentErrors(vec![Diagnostic::error("book.toml", line, col, msg)]).into()
@@ -331,7 +331,7 @@ pub fn parse_book_toml(text: &str) -> Result<BookToml> {
 }
 
 /// Lexically clean `a/./b/../c` without touching the file system.
-pub fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in p.components() {

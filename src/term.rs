@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// An output stream of the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }
@@ -26,7 +26,7 @@ impl Stream {
 
 /// The environment variables the colour and progress decisions depend on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Env {
+pub(crate) struct Env {
     /// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
     pub no_color: bool,
     /// `CLICOLOR_FORCE` set to anything but empty or `0`.
@@ -39,7 +39,7 @@ pub struct Env {
 
 impl Env {
     /// Read the variables of this process.
-    pub fn from_process() -> Env {
+    pub(crate) fn from_process() -> Env {
         let var = |k: &str| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned());
         Env {
             no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
@@ -53,7 +53,7 @@ impl Env {
 
 /// Whether to colour a stream: `NO_COLOR` always wins, then `CLICOLOR_FORCE` forces colour;
 /// otherwise only a terminal gets colour, and never under `CI`, `TERM=dumb` or `CLICOLOR=0`.
-pub fn decide_colour(is_terminal: bool, env: &Env) -> bool {
+pub(crate) fn decide_colour(is_terminal: bool, env: &Env) -> bool {
     if env.no_color {
         return false;
     }
@@ -65,12 +65,12 @@ pub fn decide_colour(is_terminal: bool, env: &Env) -> bool {
 
 /// Whether a progress bar may draw: only on a terminal, never under `CI`, `TERM=dumb` or `--quiet`.
 /// Colour settings do not matter: the bar is plain text.
-pub fn decide_progress(is_terminal: bool, quiet: bool, env: &Env) -> bool {
+pub(crate) fn decide_progress(is_terminal: bool, quiet: bool, env: &Env) -> bool {
     is_terminal && !quiet && !env.ci && !env.plain
 }
 
 /// Whether this process colours `stream` (decided once per stream).
-pub fn colour(stream: Stream) -> bool {
+pub(crate) fn colour(stream: Stream) -> bool {
     static OUT: OnceLock<bool> = OnceLock::new();
     static ERR: OnceLock<bool> = OnceLock::new();
     let cell = match stream {
@@ -82,12 +82,11 @@ pub fn colour(stream: Stream) -> bool {
 
 /// ANSI styles used by handbook; `paint` is a no-op when colour is off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     Bold,
     Red,
     Yellow,
     Green,
-    Dim,
 }
 
 impl Style {
@@ -97,13 +96,12 @@ impl Style {
             Style::Red => "1;31",
             Style::Yellow => "1;33",
             Style::Green => "1;32",
-            Style::Dim => "2",
         }
     }
 }
 
 /// `text` wrapped in the style's escape codes when `on`, unchanged otherwise.
-pub fn paint(text: &str, style: Style, on: bool) -> String {
+pub(crate) fn paint(text: &str, style: Style, on: bool) -> String {
     if on {
         format!("\x1b[{}m{text}\x1b[0m", style.code())
     } else {
@@ -114,7 +112,7 @@ pub fn paint(text: &str, style: Style, on: bool) -> String {
 /// `file:line:col: error: message`, location first so editors and terminals can jump to it;
 /// then, when the line is known, the source line with a caret under the column, as rustc and
 /// `just` show it.
-pub fn format_diagnostic(d: &Diagnostic, source: Option<&str>, on: bool) -> String {
+pub(crate) fn format_diagnostic(d: &Diagnostic, source: Option<&str>, on: bool) -> String {
     let (label, style) = match d.severity {
         Severity::Error => ("error", Style::Red),
         Severity::Warning => ("warning", Style::Yellow),
@@ -165,7 +163,7 @@ pub fn format_error(msg: &str, on: bool) -> String {
 
 /// Print a diagnostic to stderr with its source line (read from the book at `root`),
 /// coloured when stderr wants colour.
-pub fn eprint_diagnostic(d: &Diagnostic, root: &std::path::Path) {
+pub(crate) fn eprint_diagnostic(d: &Diagnostic, root: &std::path::Path) {
     let source = crate::diagnostics::source_line(root, d);
     eprintln!(
         "{}",
@@ -205,7 +203,7 @@ const REDRAW_EVERY: Duration = Duration::from_millis(80);
 
 impl Progress {
     /// A bar labelled `label` that draws only if the terminal and `log` allow it.
-    pub fn new(label: &str, log: &Log) -> Progress {
+    pub(crate) fn new(label: &str, log: &Log) -> Progress {
         let on = decide_progress(
             std::io::stderr().is_terminal(),
             log.quiet,
@@ -243,22 +241,24 @@ impl Progress {
     }
 
     /// Whether this bar can draw at all.
-    pub fn is_visible(&self) -> bool {
+    #[cfg(test)]
+    fn is_visible(&self) -> bool {
         self.bar.is_some()
     }
 
-    /// Set how many steps the work has.
-    pub fn set_total(&self, total: usize) {
-        self.total.store(total, Ordering::Relaxed);
-    }
-
     /// Steps done so far.
-    pub fn done(&self) -> usize {
+    #[cfg(test)]
+    fn done(&self) -> usize {
         self.done.load(Ordering::Relaxed)
     }
 
+    /// Set how many steps the work has.
+    pub(crate) fn set_total(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
     /// Count `n` more steps done and redraw if it is time.
-    pub fn inc(&self, n: usize) {
+    pub(crate) fn inc(&self, n: usize) {
         let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
         let Some(bar) = &self.bar else { return };
         // Never block a worker thread on drawing: skip if another thread is drawing.
@@ -284,7 +284,7 @@ impl Progress {
     }
 
     /// Erase the bar (if it was drawn); later output starts on a clean line.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         let Some(bar) = &self.bar else { return };
         let mut b = bar.lock().unwrap_or_else(|e| e.into_inner());
         if b.drawn {
@@ -303,7 +303,7 @@ impl Drop for Progress {
 }
 
 /// One line of progress, at most `width` columns: `label [#######.......] 12/45`.
-pub fn render_bar(label: &str, done: usize, total: usize, width: usize) -> String {
+pub(crate) fn render_bar(label: &str, done: usize, total: usize, width: usize) -> String {
     let count = if total > 0 {
         format!("{}/{}", done.min(total), total)
     } else {
@@ -334,7 +334,7 @@ fn terminal_width() -> usize {
 }
 
 /// `   (peak 412 MiB)` after a stage time in verbose output, or nothing where unknown.
-pub fn peak_note(peak_mib: Option<f64>) -> String {
+pub(crate) fn peak_note(peak_mib: Option<f64>) -> String {
     peak_mib
         .map(|m| format!("   (peak {m:.0} MiB)"))
         .unwrap_or_default()

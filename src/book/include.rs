@@ -33,7 +33,7 @@ struct Spliced {
 
 impl LineMap {
     /// The 1-based line of the note's file for 1-based line `line` of the expanded text.
-    pub fn source_line(&self, line: usize) -> usize {
+    pub(crate) fn source_line(&self, line: usize) -> usize {
         let mut added = 0;
         for s in &self.0 {
             if line < s.first {

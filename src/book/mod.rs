@@ -5,13 +5,13 @@ use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::settings::Settings;
 use crate::util::slug::{slug_of_file, slugify, strip_number};
 
-pub(crate) mod include;
+pub mod include;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
+pub(crate) const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
 
 /// Slugs that would collide with pages the generator writes itself.
 const RESERVED_SLUGS: [&str; 6] = ["index", "404", "tags", "search-index", "nav", "sitemap"];
@@ -93,12 +93,12 @@ pub struct Note {
 
 impl Note {
     /// The number a reader sees (1..N).
-    pub fn number(&self) -> usize {
+    pub(crate) fn number(&self) -> usize {
         self.index + 1
     }
 
     /// The line of the note's file for line `i` (0-based) of its body, past any includes.
-    pub fn source_line(&self, i: usize) -> usize {
+    pub(crate) fn source_line(&self, i: usize) -> usize {
         self.lines.source_line(self.body_line + i)
     }
 }
@@ -113,15 +113,7 @@ pub struct Book {
 }
 
 impl Book {
-    /// Find a note by its path relative to the book root.
-    pub fn by_path(&self) -> HashMap<&str, usize> {
-        self.notes
-            .iter()
-            .map(|n| (n.rel_path.as_str(), n.index))
-            .collect()
-    }
-
-    pub fn by_slug(&self) -> HashMap<&str, usize> {
+    pub(crate) fn by_slug(&self) -> HashMap<&str, usize> {
         self.notes
             .iter()
             .map(|n| (n.slug.as_str(), n.index))
@@ -138,7 +130,7 @@ struct Found {
 /// Parsed note files kept between builds by `serve`: a file whose modification time and length
 /// are unchanged, as are those of the files it includes, is not read or parsed again.
 #[derive(Default)]
-pub struct FileCache {
+pub(crate) struct FileCache {
     files: HashMap<PathBuf, Cached>,
     /// Whether drafts were included, and the required keys, when the entries were parsed.
     drafts: bool,
@@ -213,7 +205,7 @@ pub fn load(settings: &Settings) -> Result<Book> {
 }
 
 /// `load`, reusing what `cache` holds for files that have not changed since.
-pub fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
+pub(crate) fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<Book> {
     let root = &settings.root;
     let notes_dir = root.join("notes");
     let mut errors = Vec::new();
@@ -458,7 +450,7 @@ fn read_utf8(rel: &str, path: &Path) -> Result<String, Vec<Diagnostic>> {
 
 /// What a book asks of its notes and what the loader found around the text.
 #[derive(Default)]
-pub struct Rules<'a> {
+pub(crate) struct Rules<'a> {
     /// `[notes] require` of book.toml.
     pub require: &'a [String],
     /// A title set by `{{#title ...}}`, used when the front matter has none.
@@ -478,7 +470,7 @@ pub fn parse_note(
 
 /// `parse_note` under a book's rules. A note without front matter (or without a title in it)
 /// takes its title from its first `# ` heading, which then leaves the body.
-pub fn parse_note_with(
+pub(crate) fn parse_note_with(
     rel: &str,
     text: &str,
     slug: String,
@@ -729,7 +721,7 @@ fn check_slug(rel: &str, slug: &str) -> Option<Diagnostic> {
 }
 
 /// `"0-2"`, `"4-7"`, `"7+"`: a rising range of whole years, or an open end.
-pub fn valid_yoe(y: &str) -> bool {
+pub(crate) fn valid_yoe(y: &str) -> bool {
     if let Some(n) = y.strip_suffix('+') {
         return !n.is_empty() && n.chars().all(|c| c.is_ascii_digit());
     }

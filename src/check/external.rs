@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// One occurrence of an http(s) link in the book.
 #[derive(Debug, Clone)]
-pub struct ExternalRef {
+pub(crate) struct ExternalRef {
     pub url: String,
     /// Where it is written: a note or a template, relative to the book root.
     pub file: String,
@@ -43,7 +43,7 @@ const CACHE_FILE: &str = ".handbook-cache/external-links.json";
 /// The result of checking one URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Ok,
     /// Reachable after redirects; `permanent` if any hop was 301/308.
     Redirected {
@@ -67,7 +67,7 @@ impl Verdict {
 }
 
 /// Check every external link and report the broken ones (errors) and the doubtful ones (warnings).
-pub fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec<Problem>> {
+pub(crate) fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec<Problem>> {
     let cfg = &settings.check;
     let mut urls: Vec<String> = Vec::new();
     let mut skipped = HashSet::new();
@@ -183,7 +183,7 @@ fn without_fragment(url: &str) -> String {
 }
 
 /// Check URLs concurrently with at most `per_host` requests in flight to any one host.
-pub fn check_all(
+pub(crate) fn check_all(
     urls: Vec<String>,
     per_host: usize,
     timeout: Duration,
@@ -439,7 +439,7 @@ fn reason_phrase(s: u16) -> &'static str {
 }
 
 /// `Retry-After`: seconds, or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -489,7 +489,7 @@ fn host_of(url: &str) -> String {
 }
 
 /// Resolve a `Location` header against the URL that sent it.
-pub fn join_url(base: &str, loc: &str) -> String {
+pub(crate) fn join_url(base: &str, loc: &str) -> String {
     let loc = loc.trim();
     if loc.contains("://") {
         return loc.to_string();

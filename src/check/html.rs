@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 /// A URL found in an attribute of the page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UrlRef<'h> {
+pub(crate) struct UrlRef<'h> {
     /// Byte offset of the attribute value in the page.
     pub offset: usize,
     /// Element name, lower case (`a`, `img`, `link`, ...).
@@ -22,7 +22,7 @@ pub struct UrlRef<'h> {
 /// Where a link's visible text is in the page: a range rather than a copy, because a site's
 /// hundreds of thousands of links need it only for the few that are broken.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum TextAt {
+pub(crate) enum TextAt {
     #[default]
     None,
     /// The content of an `<a>`, tags included (`html[start..start + len]`).
@@ -41,7 +41,7 @@ impl TextAt {
 impl UrlRef<'_> {
     /// What a reader sees: the text of an `<a>` (tags and comments left out, whitespace
     /// collapsed), the `alt` of an `<img>`. `html` is the page that was scanned.
-    pub fn text(&self, html: &str) -> String {
+    pub(crate) fn text(&self, html: &str) -> String {
         let slice = |start: usize, len: u32| html.get(start..start + len as usize).unwrap_or("");
         match self.text_at {
             TextAt::None => String::new(),
@@ -65,7 +65,7 @@ fn link_text(raw: &str) -> String {
 
 /// An `id` (or `<a name>`) defined by the page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IdDef<'h> {
+pub(crate) struct IdDef<'h> {
     pub offset: usize,
     pub id: Cow<'h, str>,
     /// True for `id=`; `<a name=>` is a fragment target but may repeat an id legally.
@@ -75,7 +75,7 @@ pub struct IdDef<'h> {
 /// Everything the checker needs from one page. Names and values borrow the page unless
 /// decoding changed them.
 #[derive(Debug, Default)]
-pub struct Scan<'h> {
+pub(crate) struct Scan<'h> {
     pub urls: Vec<UrlRef<'h>>,
     pub ids: Vec<IdDef<'h>>,
     /// The `<base href>`, if the page has one.
@@ -84,7 +84,7 @@ pub struct Scan<'h> {
 
 impl Scan<'_> {
     /// The same scan owning all its strings (for a page that had to be converted to UTF-8).
-    pub fn into_owned(self) -> Scan<'static> {
+    pub(crate) fn into_owned(self) -> Scan<'static> {
         let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
         Scan {
             urls: self
@@ -118,7 +118,7 @@ const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "xlink:href"];
 const CHUNK: usize = 256 * 1024;
 
 /// Scan a page.
-pub fn scan(html: &str) -> Scan<'_> {
+pub(crate) fn scan(html: &str) -> Scan<'_> {
     let mut s = Scanner::new(0);
     s.run(html, html.len());
     s.finish()
@@ -131,7 +131,7 @@ pub fn scan(html: &str) -> Scan<'_> {
 /// raw-text element, tag or `<a>` still open at the cut), the two join seamlessly. Where it did
 /// not (a note with an unclosed `<!--`, say), that piece's scan simply goes on to the end of the
 /// page on its own and the later pieces are dropped.
-pub fn scan_parallel(html: &str) -> Scan<'_> {
+pub(crate) fn scan_parallel(html: &str) -> Scan<'_> {
     use rayon::prelude::*;
     let b = html.as_bytes();
     let mut cuts = vec![0];

@@ -6,7 +6,7 @@
 //! reports what the source pass could not see: template links, raw HTML, ids repeated on a page.
 //! A crawl finding inside a note's body is traced back to the note's source line.
 
-pub mod external;
+pub(crate) mod external;
 mod html;
 
 use crate::book::Book;
@@ -90,7 +90,7 @@ impl Problem {
     }
 
     /// The problem as a build diagnostic.
-    pub fn to_diagnostic(&self) -> Diagnostic {
+    pub(crate) fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
             file: self.file.clone(),
@@ -127,7 +127,7 @@ pub fn source_only(
 /// A built site's link problems as the build's diagnostics: warnings, or errors with
 /// `[build] strict`. With `crawl`, every built page is read too (template links, raw HTML,
 /// repeated ids); without, only the links written in notes (`serve`, on every save).
-pub fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> Vec<Diagnostic> {
+pub(crate) fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> Vec<Diagnostic> {
     let (book, rendered, files) = (&site.book, &site.rendered[..], &site.files);
     let problems = if crawl {
         internal(settings, book, rendered, files)
@@ -149,7 +149,7 @@ pub fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> Vec<Diag
 }
 
 /// Add a build's link findings to its warnings, or fail the build with them under `strict`.
-pub fn gate(settings: &Settings, site: &mut Site, findings: Vec<Diagnostic>) -> Result<()> {
+pub(crate) fn gate(settings: &Settings, site: &mut Site, findings: Vec<Diagnostic>) -> Result<()> {
     if settings.build.strict && !findings.is_empty() {
         return Err(ContentErrors(findings).into());
     }
@@ -735,7 +735,7 @@ impl<'a> Crawl<'a> {
     }
 
     /// Every http(s) link of the site: from notes with their line, from templates by page.
-    pub fn external_refs(&self) -> Vec<ExternalRef> {
+    pub(crate) fn external_refs(&self) -> Vec<ExternalRef> {
         let mut out = Vec::new();
         for n in &self.book.notes {
             for l in &self.rendered[n.index].links {
@@ -1103,7 +1103,7 @@ fn parent_dir(path: &str) -> &str {
 
 /// `handbook check`: build leniently (broken links are this command's findings, not a failure
 /// to run), crawl every page once, ask external links when told to, report.
-pub fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> {
+pub(crate) fn run(settings: &Settings, args: &CheckArgs, log: &Log) -> Result<Outcome> {
     let mut settings = settings.clone();
     settings.build.strict = false;
     let site = crate::site::build(&settings)?;

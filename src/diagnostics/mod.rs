@@ -1,6 +1,6 @@
 //! Content errors and warnings that point at a file, line and column, collected per build.
 
-pub mod toml_error;
+pub(crate) mod toml_error;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, line: usize, col: usize, msg: impl Into<String>) -> Self {
+    pub(crate) fn error(
+        file: impl Into<String>,
+        line: usize,
+        col: usize,
+        msg: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             file: file.into(),
@@ -37,7 +42,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
+    pub(crate) fn warning(
         file: impl Into<String>,
         line: usize,
         col: usize,
@@ -50,7 +55,7 @@ impl Diagnostic {
     }
 
     /// `file:line:col`, dropping the parts that are unknown, so editors can jump to it.
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         match (self.line, self.col) {
             (0, _) => self.file.clone(),
             (l, 0) => format!("{}:{}", self.file, l),
@@ -75,7 +80,7 @@ impl fmt::Display for Diagnostic {
 /// Every content error of one build, reported together.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", render_list(.0))]
-pub struct ContentErrors(pub Vec<Diagnostic>);
+pub(crate) struct ContentErrors(pub Vec<Diagnostic>);
 
 fn render_list(list: &[Diagnostic]) -> String {
     let mut out = String::new();
@@ -94,7 +99,7 @@ fn render_list(list: &[Diagnostic]) -> String {
 
 /// The source line a diagnostic points at, read from the book at `root`; `None` when the
 /// diagnostic names no line or the file cannot be read.
-pub fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
+pub(crate) fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
     if d.line == 0 || d.file.is_empty() {
         return None;
     }
@@ -108,13 +113,13 @@ pub fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
 pub struct Reported(pub usize);
 
 /// A path shown to users: relative to the book root when it lies inside it.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     rel.to_string_lossy().replace('\\', "/")
 }
 
 /// 1-based line and column of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -124,7 +129,10 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = strsim::levenshtein(word, c);

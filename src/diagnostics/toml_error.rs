@@ -4,7 +4,7 @@ use crate::diagnostics::{line_col, nearest};
 
 /// Message, and 1-based line/column inside `text`, for a TOML parse or schema error.
 /// `unknown field` errors gain a "did you mean" from the expected names.
-pub fn explain(err: &toml::de::Error, text: &str) -> (usize, usize, String) {
+pub(crate) fn explain(err: &toml::de::Error, text: &str) -> (usize, usize, String) {
     let (line, col) = err
         .span()
         .map(|s| line_col(text, s.start))

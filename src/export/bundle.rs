@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 /// What went into the file, for the size report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
+pub(crate) struct Part {
     /// The site file it came from (`style.css`, `notes/x/diagram.png`), or a description.
     pub name: String,
     /// Bytes it takes in the exported file (after base64 where encoded), over all its uses.
@@ -21,7 +21,7 @@ pub struct Part {
 }
 
 /// The exported document and what was learned making it.
-pub struct Bundle {
+pub(crate) struct Bundle {
     pub html: String,
     /// Inlined parts, largest first.
     pub parts: Vec<Part>,
@@ -30,7 +30,7 @@ pub struct Bundle {
 }
 
 /// Build the single file from the site's files. `notes` are the slugs of the notes on the page.
-pub fn bundle(files: &Files, notes: &HashSet<&str>) -> anyhow::Result<Bundle> {
+pub(crate) fn bundle(files: &Files, notes: &HashSet<&str>) -> anyhow::Result<Bundle> {
     let index = files
         .get("index.html")
         .ok_or_else(|| anyhow::anyhow!("the built site has no index.html to export"))?;
@@ -89,7 +89,7 @@ struct Builder<'a> {
 }
 
 /// A URL that names something on the network (or another origin).
-pub fn is_remote(url: &str) -> bool {
+pub(crate) fn is_remote(url: &str) -> bool {
     let l = url.trim().to_ascii_lowercase();
     l.starts_with("http:")
         || l.starts_with("https:")
@@ -122,13 +122,13 @@ fn split_url(url: &str) -> (&str, Option<&str>, Option<&str>) {
 }
 
 /// The MIME type for a file name.
-pub fn mime(path: &str) -> &'static str {
+pub(crate) fn mime(path: &str) -> &'static str {
     crate::util::mime::of(path)
 }
 
 /// Make script text safe inside `<script>…</script>`: no early end tag, no comment-escape state.
 /// Both replacements mean the same inside JavaScript strings, regexes and comments.
-pub fn escape_script(js: &str) -> String {
+pub(crate) fn escape_script(js: &str) -> String {
     escape_after_lt(&escape_after_lt(js, "<!--"), "</script")
 }
 

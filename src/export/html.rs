@@ -6,7 +6,7 @@ use crate::util::html::{Token as Token_, Tokenizer, decode_attribute};
 
 /// One piece of an HTML document; every byte of the input belongs to exactly one token.
 #[derive(Debug)]
-pub enum Token<'a> {
+pub(crate) enum Token<'a> {
     /// Text, comments, doctypes, end tags, and raw script/style content, to copy as they are.
     Text(&'a str),
     Start(Tag<'a>),
@@ -14,7 +14,7 @@ pub enum Token<'a> {
 
 /// A start tag.
 #[derive(Debug)]
-pub struct Tag<'a> {
+pub(crate) struct Tag<'a> {
     /// Lower-cased element name.
     pub name: String,
     pub attrs: Vec<Attr<'a>>,
@@ -25,14 +25,14 @@ pub struct Tag<'a> {
 
 /// One attribute; `value` is as written (entities not decoded), `None` for a bare attribute.
 #[derive(Debug, Clone)]
-pub struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     pub name: String,
     pub value: Option<&'a str>,
 }
 
 impl Tag<'_> {
     /// The decoded value of attribute `name`.
-    pub fn get(&self, name: &str) -> Option<String> {
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
         self.attrs
             .iter()
             .find(|a| a.name == name)
@@ -40,7 +40,7 @@ impl Tag<'_> {
     }
 
     /// Whether the space-separated `rel` attribute holds `word`.
-    pub fn rel_has(&self, word: &str) -> bool {
+    pub(crate) fn rel_has(&self, word: &str) -> bool {
         self.get("rel")
             .map(|r| {
                 r.split_ascii_whitespace()
@@ -51,7 +51,7 @@ impl Tag<'_> {
 }
 
 /// Every `id` of the start tags in `toks`: the targets of in-page anchors.
-pub fn ids(toks: &[Token]) -> std::collections::HashSet<String> {
+pub(crate) fn ids(toks: &[Token]) -> std::collections::HashSet<String> {
     toks.iter()
         .filter_map(|t| match t {
             Token::Start(tag) => tag.get("id"),
@@ -63,7 +63,7 @@ pub fn ids(toks: &[Token]) -> std::collections::HashSet<String> {
 /// Split `html` into tokens with the shared tokenizer of `util::html`: comments, end tags and
 /// text joined into one `Text`. A raw-text element (`script`, `style`, `textarea`, `title`) is
 /// always followed by exactly one `Text` token holding its content, possibly empty.
-pub fn tokens(html: &str) -> Vec<Token<'_>> {
+pub(crate) fn tokens(html: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut tok = Tokenizer::new(html);
     // Start of the text not yet emitted.
@@ -105,7 +105,7 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
 }
 
 /// Decode the character references of an attribute value (see `util::html`).
-pub fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     decode_attribute(s).into_owned()
 }
 

@@ -5,8 +5,8 @@ mod cards;
 mod html;
 mod verify;
 
-pub use bundle::{Bundle, Part, bundle};
-pub use verify::problems;
+pub(crate) use bundle::{Part, bundle};
+pub(crate) use verify::problems;
 
 use crate::cli::ExportArgs;
 use crate::settings::Settings;
@@ -23,7 +23,7 @@ const EXPORT_STYLE: &str =
     "<style>.note-permalink,.sep:has(+ .note-permalink){display:none}</style>\n";
 
 /// `handbook export [-o FILE]`.
-pub fn run(settings: &Settings, args: &ExportArgs, log: &Log) -> Result<Outcome> {
+pub(crate) fn run(settings: &Settings, args: &ExportArgs, log: &Log) -> Result<Outcome> {
     if let Some(path) = &args.cards {
         return cards::run(settings, path, log);
     }
@@ -111,7 +111,7 @@ fn ms(t: Instant) -> f64 {
 /// missing `DIR/` is created), or by default
 /// `<book root>/<title-slug>.html`: beside book.toml, outside the output folder that `build`
 /// replaces whole.
-pub fn target_path(output: Option<&Path>, settings: &Settings) -> PathBuf {
+pub(crate) fn target_path(output: Option<&Path>, settings: &Settings) -> PathBuf {
     let name = format!("{}.html", file_slug(&settings.book.title));
     match output {
         // A folder: one that exists, or a path ending in `/` (created by the write).
@@ -187,7 +187,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// The size report: total, then the largest parts (the page's own HTML counted as one).
-pub fn size_report(html: &str, parts: &[Part]) -> String {
+pub(crate) fn size_report(html: &str, parts: &[Part]) -> String {
     let inlined: usize = parts.iter().map(|p| p.bytes).sum();
     let mut rows: Vec<(String, usize)> = parts
         .iter()
@@ -216,7 +216,7 @@ pub fn size_report(html: &str, parts: &[Part]) -> String {
 }
 
 /// `1.2 MiB`, `34 KiB`, `900 B`.
-pub fn human(bytes: usize) -> String {
+pub(crate) fn human(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
     } else if bytes >= 1024 {

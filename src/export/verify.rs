@@ -5,7 +5,7 @@ use super::html::{Token, decode_entities, tokens};
 
 /// Everything in `html` that would fail offline: fetched URLs that are not `data:`, links that
 /// leave the file for a local path, and in-page anchors with no matching id.
-pub fn problems(html: &str) -> Vec<String> {
+pub(crate) fn problems(html: &str) -> Vec<String> {
     let toks = tokens(html);
     let ids = super::html::ids(&toks);
     let mut out = Vec::new();
@@ -77,7 +77,7 @@ fn is_inert(v: &str) -> bool {
 }
 
 /// `url()` that is not `data:`/fragment, and any `@import`.
-pub fn css_problems(css: &str) -> Vec<String> {
+pub(crate) fn css_problems(css: &str) -> Vec<String> {
     let mut out = Vec::new();
     if css.contains("@import") {
         out.push("a stylesheet still has an @import".to_string());

@@ -61,7 +61,7 @@ impl Plan {
 }
 
 /// `handbook import mdbook|markdown SRC [-o DIR] [--force]`.
-pub fn run(args: &ImportArgs, log: &Log) -> Result<Outcome> {
+pub(crate) fn run(args: &ImportArgs, log: &Log) -> Result<Outcome> {
     let (src, out, force, kind) = match &args.source {
         ImportSource::Mdbook(a) => (&a.path, &a.output, a.force, "mdbook"),
         ImportSource::Markdown(a) => (&a.path, &a.output, a.force, "markdown"),

@@ -79,7 +79,7 @@ pub struct RenderedNote {
 
 impl RenderedNote {
     /// Minutes a reader needs for the prose, at 220 words a minute, rounded up; at least 1.
-    pub fn reading_minutes(&self) -> usize {
+    pub(crate) fn reading_minutes(&self) -> usize {
         self.words.div_ceil(220).max(1)
     }
 }
@@ -101,7 +101,7 @@ pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
 }
 
 /// `materialize`, appending to `out`.
-pub fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View) {
+pub(crate) fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View) {
     let mut rest = html;
     while let Some((at, kind, inner, after)) = marker::next(rest) {
         out.push_str(&rest[..at]);
@@ -159,13 +159,6 @@ fn push_id(out: &mut String, slug: &str, id: &str, view: View) {
         out.push_str("--");
     }
     out.push_str(id);
-}
-
-/// The id a heading or footnote gets in a given view.
-pub fn view_id(slug: &str, id: &str, view: View) -> String {
-    let mut s = String::new();
-    push_id(&mut s, slug, id, view);
-    s
 }
 
 /// Render one note. `book` resolves links between notes.

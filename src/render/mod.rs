@@ -18,11 +18,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Renderings kept between builds (by `serve`): note path -> (source key, rendering).
-pub type NoteCache = HashMap<String, (u64, Arc<RenderedNote>)>;
+pub(crate) type NoteCache = HashMap<String, (u64, Arc<RenderedNote>)>;
 
 /// Render every note, reusing the renderings in `cache` whose source and set of notes are
 /// unchanged; returns the renderings in book order and how many were made afresh.
-pub fn render_all(
+pub(crate) fn render_all(
     book: &Book,
     cache: &mut NoteCache,
     progress: &Progress,

@@ -12,14 +12,14 @@ use axum::routing::get;
 use std::sync::Arc;
 
 /// Where the reload script and the WebSocket live; no book file can be served from here.
-pub const RELOAD_PATH: &str = "/__handbook/reload.js";
-pub const SOCKET_PATH: &str = "/__handbook/ws";
+pub(crate) const RELOAD_PATH: &str = "/__handbook/reload.js";
+pub(crate) const SOCKET_PATH: &str = "/__handbook/ws";
 
 /// Shown for unknown paths when the book has no 404 page yet (its first build failed).
 const FALLBACK_404: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>The book has not built yet; fix the errors shown and this page reloads.</p><script src=\"/__handbook/reload.js\" defer></script></body></html>";
 
 /// Every route sits behind the [`guard`](super::guard): requests for other hosts get 403.
-pub fn router(state: Arc<State>, guard: Arc<super::guard::Guard>) -> Router {
+pub(crate) fn router(state: Arc<State>, guard: Arc<super::guard::Guard>) -> Router {
     Router::new()
         .route(RELOAD_PATH, get(reload_js))
         .route(SOCKET_PATH, get(socket))
@@ -99,7 +99,7 @@ fn with_root_base(page: &[u8]) -> Vec<u8> {
 
 /// What a request path names in the site.
 #[derive(Debug, PartialEq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     File(String),
     /// A folder asked for without its slash: redirect there so relative links resolve.
     Folder(String),
@@ -110,7 +110,7 @@ pub enum Resolved {
 /// `..` segment, backslash or NUL (however encoded) is refused outright rather than normalised,
 /// so nothing outside the site's own keys can be named. The site is a map in memory, so no
 /// path ever reaches the file system.
-pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+pub(crate) fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let Some(path) = percent_decode(raw) else {
         return Resolved::NotFound;
     };

@@ -19,13 +19,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The script every served page loads from `/__handbook/reload.js` (never written by `build`).
-pub const RELOAD_JS: &str = include_str!("reload.js");
+pub(crate) const RELOAD_JS: &str = include_str!("reload.js");
 
 /// How many ports after the requested one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
 
 /// Run the dev server until Ctrl-C.
-pub fn run(
+pub(crate) fn run(
     settings: Settings,
     overrides: Overrides,
     args: &ServeArgs,

@@ -16,7 +16,7 @@ use std::time::Instant;
 const MAX_LISTED_PAGES: usize = 500;
 
 /// Owns the settings and render cache between rebuilds.
-pub struct Builder {
+pub(crate) struct Builder {
     pub settings: Settings,
     overrides: Overrides,
     state: Arc<State>,
@@ -28,7 +28,12 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(settings: Settings, overrides: Overrides, state: Arc<State>, log: Log) -> Builder {
+    pub(crate) fn new(
+        settings: Settings,
+        overrides: Overrides,
+        state: Arc<State>,
+        log: Log,
+    ) -> Builder {
         Builder {
             settings,
             overrides,
@@ -40,12 +45,12 @@ impl Builder {
     }
 
     /// The first build; failing is reported like any rebuild, and the server starts anyway.
-    pub fn initial(&mut self) {
+    pub(crate) fn initial(&mut self) {
         self.rebuild(&[]);
     }
 
     /// Rebuild after `changed` (absolute paths) and publish the result or the errors.
-    pub fn rebuild(&mut self, changed: &[PathBuf]) {
+    pub(crate) fn rebuild(&mut self, changed: &[PathBuf]) {
         let t = Instant::now();
         let rel: Vec<String> = changed
             .iter()
@@ -150,7 +155,7 @@ fn source_list(rel: &[String]) -> String {
 
 /// A build error as located problems: content errors carry their own locations; other errors
 /// (templates, I/O) are one problem, located when the message names a template and line.
-pub fn problems(e: &anyhow::Error) -> Vec<Diagnostic> {
+pub(crate) fn problems(e: &anyhow::Error) -> Vec<Diagnostic> {
     if let Some(c) = e.downcast_ref::<ContentErrors>() {
         return c.0.clone();
     }
@@ -181,7 +186,7 @@ pub fn problems(e: &anyhow::Error) -> Vec<Diagnostic> {
 }
 
 /// Site paths added, changed or removed between two builds.
-pub fn diff(old: &Files, new: &Files) -> Vec<String> {
+pub(crate) fn diff(old: &Files, new: &Files) -> Vec<String> {
     let mut out: Vec<String> = new
         .iter()
         .filter(|(k, v)| !old.get(*k).is_some_and(|o| Arc::ptr_eq(o, v) || o == *v))

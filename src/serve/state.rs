@@ -10,7 +10,7 @@ use tokio::sync::{broadcast, watch};
 /// A message to every connected browser, sent as JSON over the WebSocket.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum Message {
+pub(crate) enum Message {
     /// First message on a connection: which server and build the browser talks to.
     Hello {
         instance: String,
@@ -37,7 +37,7 @@ struct Status {
 }
 
 /// Shared server state; the site is replaced whole, never edited in place.
-pub struct State {
+pub(crate) struct State {
     site: RwLock<Arc<Files>>,
     status: Mutex<Status>,
     events: broadcast::Sender<Arc<Message>>,
@@ -47,7 +47,7 @@ pub struct State {
 }
 
 impl State {
-    pub fn new() -> State {
+    pub(crate) fn new() -> State {
         let (events, _) = broadcast::channel(64);
         let (shutdown, _) = watch::channel(false);
         let nanos = std::time::SystemTime::now()
@@ -67,13 +67,19 @@ impl State {
     }
 
     /// The site currently served.
-    pub fn site(&self) -> Arc<Files> {
+    pub(crate) fn site(&self) -> Arc<Files> {
         self.site.read().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// Swap in a complete new site, then tell browsers (in that order, so no browser reloads
     /// into a half-built site).
-    pub fn publish(&self, files: Files, pages: Option<Vec<String>>, css: bool, focus: Vec<String>) {
+    pub(crate) fn publish(
+        &self,
+        files: Files,
+        pages: Option<Vec<String>>,
+        css: bool,
+        focus: Vec<String>,
+    ) {
         if let Ok(mut s) = self.site.write() {
             *s = Arc::new(files);
         }
@@ -87,7 +93,7 @@ impl State {
     }
 
     /// Record a failed rebuild; the site stays as it was.
-    pub fn fail(&self, errors: Vec<Diagnostic>) {
+    pub(crate) fn fail(&self, errors: Vec<Diagnostic>) {
         let build = self.next_build(Some(errors.clone()));
         self.send(Message::Errors { build, errors });
     }
@@ -105,7 +111,7 @@ impl State {
     }
 
     /// Subscribe to rebuild messages and get the greeting that describes the current state.
-    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Message>>, Message) {
+    pub(crate) fn subscribe(&self) -> (broadcast::Receiver<Arc<Message>>, Message) {
         let rx = self.events.subscribe();
         let st = self.status.lock().unwrap_or_else(|p| p.into_inner());
         let hello = Message::Hello {
@@ -117,11 +123,11 @@ impl State {
     }
 
     /// Ask open connections to close (Ctrl-C).
-    pub fn shut_down(&self) {
+    pub(crate) fn shut_down(&self) {
         let _ = self.shutdown.send(true);
     }
 
-    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+    pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.shutdown.subscribe()
     }
 }

@@ -17,7 +17,7 @@ const MAX_WAIT: Duration = Duration::from_millis(150);
 const SOURCE_DIRS: [&str; 3] = ["notes", "templates", "static"];
 
 /// Start watching, build once, then rebuild on a thread of its own; keep the returned watcher alive.
-pub fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
+pub(crate) fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher>>> {
     let root = builder.settings.root.clone();
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(move |ev| {
@@ -134,7 +134,7 @@ fn collect(
 
 /// Whether a changed path can affect the site: `book.toml` or a file under a source folder,
 /// not in the output folder, not an editor's swap, backup or temp file, not hidden.
-pub fn is_source(root: &Path, output: &Path, path: &Path) -> bool {
+pub(crate) fn is_source(root: &Path, output: &Path, path: &Path) -> bool {
     if path.starts_with(output) {
         return false;
     }

@@ -19,14 +19,14 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// What pages are composed with besides the notes: templates, static files, code colours.
-pub struct Theme {
+pub(crate) struct Theme {
     tera: tera::Tera,
     statics: Files,
     highlight_css: String,
 }
 
 impl Theme {
-    pub fn load(settings: &Settings) -> Result<Theme> {
+    pub(crate) fn load(settings: &Settings) -> Result<Theme> {
         Ok(Theme {
             tera: templates::load(&settings.root)?,
             statics: static_files(settings)?,

@@ -13,11 +13,12 @@ mod redirects;
 mod search_index;
 mod study;
 mod template_errors;
-pub mod templates;
+pub(crate) mod templates;
 
 pub use cache::Cache;
+pub(crate) use compose::Theme;
+pub use compose::compose;
 use compose::compose_cached;
-pub use compose::{Theme, compose};
 
 use crate::book::{self, Book};
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
@@ -53,7 +54,7 @@ pub struct Stats {
 
 impl Stats {
     /// Record that `stage` ended now, having started at `t`.
-    pub fn timed(&mut self, stage: &'static str, t: Instant) {
+    pub(crate) fn timed(&mut self, stage: &'static str, t: Instant) {
         self.timings
             .push((stage, t.elapsed().as_secs_f64() * 1000.0, peak_mib()));
     }
@@ -145,7 +146,7 @@ fn errors_or_warnings(book: &Book, rendered: &[Arc<RenderedNote>]) -> Result<Vec
 }
 
 /// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.
-pub fn peak_mib() -> Option<f64> {
+pub(crate) fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()

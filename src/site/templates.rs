@@ -7,7 +7,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The built-in templates, by name.
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -19,7 +19,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The built-in static files, copied to the output root unless the book has its own.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     // The search engine is its own file but ships at the start of app.js (pages keep to four
     // scripts; app.js needs it from its first line on the all-notes page).
@@ -48,7 +48,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
 ];
 
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.
-pub fn load(root: &Path) -> Result<Tera> {
+pub(crate) fn load(root: &Path) -> Result<Tera> {
     let mut sources: BTreeMap<String, Source> = BUILTIN_TEMPLATES
         .iter()
         .map(|(n, s)| {
@@ -82,7 +82,7 @@ pub fn load(root: &Path) -> Result<Tera> {
 }
 
 /// Render a template, turning Tera's nested errors into one readable line.
-pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
+pub(crate) fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
     let mut page = tera.render(name, ctx).map_err(|e| RenderError {
         name: name.to_string(),
         causes: causes(&e),
@@ -95,7 +95,7 @@ pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
 }
 
 /// Tera hides the real cause several levels deep: print the whole chain once.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     causes(e).join(": ")
 }
 

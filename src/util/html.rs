@@ -98,7 +98,7 @@ impl<'h> Tokenizer<'h> {
     }
 
     /// A tokenizer at byte `pos` of `html`, which must be between tokens.
-    pub fn at(html: &'h str, pos: usize) -> Self {
+    pub(crate) fn at(html: &'h str, pos: usize) -> Self {
         Tokenizer {
             html,
             pos,
@@ -109,13 +109,13 @@ impl<'h> Tokenizer<'h> {
     }
 
     /// Where the next token starts.
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         self.pos
     }
 
     /// Stop before markup that starts at or after `limit`: `next` returns `None` there
     /// (the text before it is still read), and reading goes on after a later `stop_at`.
-    pub fn stop_at(&mut self, limit: usize) {
+    pub(crate) fn stop_at(&mut self, limit: usize) {
         self.limit = limit;
     }
 
@@ -303,12 +303,12 @@ fn lower(s: &str) -> Cow<'_, str> {
 
 /// Decode the character references of an attribute value (`&amp;`, `&#x2F;`, `&#47;`, the
 /// common named ones), as the HTML tokenizer does.
-pub fn decode_attribute(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode_attribute(s: &str) -> Cow<'_, str> {
     decode(s, true)
 }
 
 /// Decode the character references of text between tags.
-pub fn decode_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode_text(s: &str) -> Cow<'_, str> {
     decode(s, false)
 }
 

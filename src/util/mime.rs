@@ -1,7 +1,7 @@
 //! Media types by file extension, shared by the dev server and the offline export.
 
 /// The media type of a file name, without parameters (`text/css`, `image/png`...).
-pub fn of(path: &str) -> &'static str {
+pub(crate) fn of(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -34,7 +34,7 @@ pub fn of(path: &str) -> &'static str {
 }
 
 /// The `Content-Type` header value: text types carry `charset=utf-8`.
-pub fn content_type(path: &str) -> String {
+pub(crate) fn content_type(path: &str) -> String {
     let m = of(path);
     if m.starts_with("text/") || m == "application/json" || m == "application/xml" {
         format!("{m}; charset=utf-8")

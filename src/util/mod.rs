@@ -1,7 +1,7 @@
 //! Low-level helpers shared by every stage; imports nothing else of ours.
 
 pub mod html;
-pub mod mime;
-pub mod paths;
-pub mod slug;
-pub mod text;
+pub(crate) mod mime;
+pub(crate) mod paths;
+pub(crate) mod slug;
+pub(crate) mod text;

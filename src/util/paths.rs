@@ -1,7 +1,7 @@
 //! Paths and URLs: relative links between notes, percent-coding, the path part of a URL.
 
 /// Join a relative link to the folder of `from` (both relative to the book root).
-pub fn resolve_relative(from: &str, link: &str) -> String {
+pub(crate) fn resolve_relative(from: &str, link: &str) -> String {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for seg in link.split('/') {
@@ -17,19 +17,19 @@ pub fn resolve_relative(from: &str, link: &str) -> String {
 }
 
 /// `%XX` escapes decoded (invalid UTF-8 replaced).
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
 }
 
 /// A site path made safe for an `href`: spaces encoded.
-pub fn encode_path(p: &str) -> String {
+pub(crate) fn encode_path(p: &str) -> String {
     p.replace(' ', "%20")
 }
 
 /// A file path made safe for a URL: bytes other than letters, digits, `-._~/` percent-encoded.
-pub fn url_encode_path(path: &str) -> String {
+pub(crate) fn url_encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
@@ -42,7 +42,7 @@ pub fn url_encode_path(path: &str) -> String {
 }
 
 /// The path part of a URL (`https://x.io/handbook/` -> `/handbook/`).
-pub fn url_path(url: &str) -> String {
+pub(crate) fn url_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     match after_scheme.find('/') {
         Some(i) => after_scheme[i..].to_string(),

@@ -1,7 +1,7 @@
 //! Slugs: the ids and file names made from titles, tags and note file names.
 
 /// `07-load-balancers` -> `load-balancers`.
-pub fn strip_number(name: &str) -> &str {
+pub(crate) fn strip_number(name: &str) -> &str {
     let rest = name.trim_start_matches(|c: char| c.is_ascii_digit());
     if rest.len() == name.len() {
         return name;
@@ -10,13 +10,13 @@ pub fn strip_number(name: &str) -> &str {
 }
 
 /// The slug of a note file name: number prefix and `.md` removed.
-pub fn slug_of_file(file_name: &str) -> String {
+pub(crate) fn slug_of_file(file_name: &str) -> String {
     let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
     slugify(strip_number(stem))
 }
 
 /// URL-safe slug: lowercase letters and digits, runs of anything else become one `-`.
-pub fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars() {

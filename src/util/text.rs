@@ -1,7 +1,7 @@
 //! Text helpers: HTML escaping, whitespace, word truncation.
 
 /// Escape text for HTML attributes and content.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -17,7 +17,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Runs of whitespace made one space, none at the ends.
-pub fn collapse_ws(s: &str) -> String {
+pub(crate) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -29,7 +29,7 @@ pub fn collapse_ws(s: &str) -> String {
 }
 
 /// `text` cut to at most `max` characters at a word boundary, with `…` when cut.
-pub fn truncate_words(text: &str, max: usize) -> String {
+pub(crate) fn truncate_words(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -47,7 +47,8 @@ pub fn render(source: &str) -> Result<String, DiagramError> {
 
 /// Plain-words description used for `<desc>` (e.g.
 /// "Users → Load Balancer → Server 1, Server 2, Server 3 → Database").
-pub fn describe(source: &str) -> Result<String, DiagramError> {
+#[cfg(test)]
+fn describe(source: &str) -> Result<String, DiagramError> {
     parse::parse(source).map(|d| description(&d))
 }
 

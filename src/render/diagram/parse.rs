@@ -4,7 +4,7 @@ use super::DiagramError;
 
 /// The four diagram kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Stack,
     Compare,
     Spectrum,
@@ -12,7 +12,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Stack => "stack",
             Kind::Compare => "compare",
@@ -24,7 +24,7 @@ impl Kind {
 
 /// How a box is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     Plain,
     Db,
     Queue,
@@ -46,7 +46,7 @@ const SHAPES_ALLOWED: &str = "{db}, {queue}, {cache}, {user}, {cloud}, {note}";
 
 /// A box: main text, optional smaller second line, shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
+pub(crate) struct Label {
     pub text: String,
     pub sub: Option<String>,
     pub shape: Shape,
@@ -55,7 +55,7 @@ pub struct Label {
 /// Which way an arrow points: `Forward` is down in a stack, right in a chain, sender to
 /// receiver in a sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub(crate) enum Flow {
     Forward,
     Backward,
     Both,
@@ -63,7 +63,7 @@ pub enum Flow {
 
 /// An arrow between rows or between chained boxes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     pub flow: Flow,
     pub dashed: bool,
     pub label: Option<String>,
@@ -72,21 +72,21 @@ pub struct Link {
 /// One row of a stack: boxes side by side, or a chain when `chain` holds the links between
 /// neighbouring boxes (`chain.len() == boxes.len() - 1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     pub boxes: Vec<Label>,
     pub chain: Vec<Link>,
 }
 
 /// A stack: `links[i]` joins `rows[i]` and `rows[i + 1]` (None: layers without an arrow).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stack {
+pub(crate) struct Stack {
     pub rows: Vec<Row>,
     pub links: Vec<Option<Link>>,
 }
 
 /// A compare column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
+pub(crate) struct Column {
     pub heading: String,
     pub sub: Option<String>,
     pub items: Vec<String>,
@@ -94,7 +94,7 @@ pub struct Column {
 
 /// A spectrum line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Band {
+pub(crate) struct Band {
     pub left: String,
     pub right: String,
     pub left_examples: Option<String>,
@@ -103,7 +103,7 @@ pub struct Band {
 
 /// A step of a sequence diagram; participants are indexes into `Sequence::participants`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     Message {
         from: usize,
         to: usize,
@@ -119,13 +119,13 @@ pub enum Event {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sequence {
+pub(crate) struct Sequence {
     pub participants: Vec<Label>,
     pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
+pub(crate) enum Body {
     Stack(Stack),
     Compare(Vec<Column>),
     Spectrum(Vec<Band>),
@@ -133,13 +133,13 @@ pub enum Body {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagram {
+pub(crate) struct Diagram {
     pub title: Option<String>,
     pub body: Body,
 }
 
 impl Diagram {
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self.body {
             Body::Stack(_) => Kind::Stack,
             Body::Compare(_) => Kind::Compare,
@@ -195,7 +195,7 @@ fn vertical_token(tok: &str) -> Option<(Flow, bool)> {
 }
 
 /// Parses a whole fence body.
-pub fn parse(source: &str) -> Result<Diagram, DiagramError> {
+pub(crate) fn parse(source: &str) -> Result<Diagram, DiagramError> {
     let lines: Vec<(usize, &str)> = source
         .lines()
         .enumerate()
@@ -261,7 +261,7 @@ fn strip_key<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// Parses `text ~ sub {shape}`.
-pub fn parse_label(s: &str, line: usize) -> Result<Label, DiagramError> {
+pub(crate) fn parse_label(s: &str, line: usize) -> Result<Label, DiagramError> {
     let mut s = s.trim();
     let joined: String;
     let mut shape = Shape::Plain;

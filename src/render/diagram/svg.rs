@@ -9,7 +9,7 @@ const HEAD_LEN: f64 = 9.0;
 const HEAD_HALF: f64 = 4.5;
 
 /// Formats a coordinate with at most one decimal, so output is stable and compact.
-pub fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     if !v.is_finite() {
         return "0".to_string();
     }
@@ -32,12 +32,12 @@ pub fn num(v: f64) -> String {
 }
 
 /// Escapes text for element content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     crate::util::text::escape(s)
 }
 
 /// Writes the `<svg>` element for a scene.
-pub fn svg(scene: &Scene, title: Option<&str>, desc: &str) -> String {
+pub(crate) fn svg(scene: &Scene, title: Option<&str>, desc: &str) -> String {
     let mut o = String::new();
     let aria = title.unwrap_or(desc);
     let _ = writeln!(

@@ -1,13 +1,13 @@
 //! Estimates how wide text renders, so boxes can be sized to their labels without a font.
 
 /// Font size of box labels and message text, in px.
-pub const MAIN_SIZE: f64 = 14.0;
+pub(crate) const MAIN_SIZE: f64 = 14.0;
 /// Font size of sublabels, examples and other secondary text, in px.
-pub const SUB_SIZE: f64 = 11.5;
+pub(crate) const SUB_SIZE: f64 = 11.5;
 /// Line height of main text, in px.
-pub const MAIN_LINE: f64 = 18.0;
+pub(crate) const MAIN_LINE: f64 = 18.0;
 /// Line height of secondary text, in px.
-pub const SUB_LINE: f64 = 15.0;
+pub(crate) const SUB_LINE: f64 = 15.0;
 
 /// Widths of printable ASCII (0x20..=0x7e) in thousandths of an em, modelled on a typical
 /// sans-serif (Helvetica/Arial metrics).
@@ -55,7 +55,7 @@ fn char_em(c: char) -> f64 {
 }
 
 /// Estimated rendered width in px of `s` at `size` px; `bold` text is about 7% wider.
-pub fn width(s: &str, size: f64, bold: bool) -> f64 {
+pub(crate) fn width(s: &str, size: f64, bold: bool) -> f64 {
     let em: f64 = s.chars().map(char_em).sum();
     let w = em * size * SLACK;
     if bold { w * 1.07 } else { w }
@@ -63,7 +63,7 @@ pub fn width(s: &str, size: f64, bold: bool) -> f64 {
 
 /// Splits `s` into at most two lines, breaking at the space nearest the middle, when it has
 /// more than `max_chars` characters. Text without spaces stays on one line.
-pub fn wrap_two(s: &str, max_chars: usize) -> Vec<String> {
+pub(crate) fn wrap_two(s: &str, max_chars: usize) -> Vec<String> {
     let len = s.chars().count();
     if len <= max_chars {
         return vec![s.to_string()];
@@ -86,7 +86,7 @@ pub fn wrap_two(s: &str, max_chars: usize) -> Vec<String> {
 
 /// Greedy word wrap into lines of at most `max_chars` characters (a longer word keeps its
 /// own line).
-pub fn wrap_greedy(s: &str, max_chars: usize) -> Vec<String> {
+pub(crate) fn wrap_greedy(s: &str, max_chars: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in s.split_whitespace() {

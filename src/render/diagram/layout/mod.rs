@@ -34,7 +34,7 @@ const LABEL_H: f64 = 20.0;
 const LABEL_PAD: f64 = 6.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
+pub(crate) struct Rect {
     pub x: f64,
     pub y: f64,
     pub w: f64,
@@ -42,22 +42,22 @@ pub struct Rect {
 }
 
 impl Rect {
-    pub fn right(&self) -> f64 {
+    pub(crate) fn right(&self) -> f64 {
         self.x + self.w
     }
-    pub fn bottom(&self) -> f64 {
+    pub(crate) fn bottom(&self) -> f64 {
         self.y + self.h
     }
-    pub fn cx(&self) -> f64 {
+    pub(crate) fn cx(&self) -> f64 {
         self.x + self.w / 2.0
     }
-    pub fn cy(&self) -> f64 {
+    pub(crate) fn cy(&self) -> f64 {
         self.y + self.h / 2.0
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchor {
+pub(crate) enum Anchor {
     Start,
     Middle,
     End,
@@ -65,7 +65,7 @@ pub enum Anchor {
 
 /// One line of text; `y` is the baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Text {
+pub(crate) struct Text {
     pub x: f64,
     pub y: f64,
     pub s: String,
@@ -75,7 +75,7 @@ pub struct Text {
 
 /// Something to draw.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     /// A box (any shape) with its text.
     Node {
         rect: Rect,
@@ -110,14 +110,14 @@ pub enum Item {
 
 /// The positioned drawing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scene {
+pub(crate) struct Scene {
     pub width: f64,
     pub height: f64,
     pub items: Vec<Item>,
 }
 
 /// Lays out any diagram.
-pub fn layout(d: &Diagram) -> Scene {
+pub(crate) fn layout(d: &Diagram) -> Scene {
     let items = match &d.body {
         Body::Stack(s) => stack(&s.rows, &s.links),
         Body::Compare(cols) => compare(cols),

@@ -29,14 +29,24 @@
   /* Scroll el into view, and again after the notes around it are laid out: on the all-notes page
      notes off screen keep an estimated height until then (content-visibility), so the first
      scroll can land short. */
-  function land(el, tries) {
+  /* When the reader last scrolled, clicked or pressed a key: landing stops following then. */
+  var lastInput = 0;
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (t) {
+    window.addEventListener(t, function () { lastInput = performance.now(); }, { passive: true, capture: true });
+  });
+  function land(el) {
     el.scrollIntoView();
-    /* Notes above settle their real height as they are laid out: scroll again until the target stays put. */
-    tries = tries === undefined ? 30 : tries;
-    var before = el.getBoundingClientRect().top;
-    if (isAll && tries > 0) requestAnimationFrame(function () { requestAnimationFrame(function () {
-      if (Math.abs(el.getBoundingClientRect().top - before) > 2) land(el, tries - 1);
-    }); });
+    if (!isAll) return;
+    /* Notes above settle their real height as they are laid out (some only once the page has
+       loaded): for a second and a half, unless the reader moves, put the target back each frame
+       it drifts from where it landed. */
+    var start = performance.now(), at = el.getBoundingClientRect().top;
+    var follow = function () {
+      if (lastInput > start) return;
+      if (Math.abs(el.getBoundingClientRect().top - at) > 2) el.scrollIntoView();
+      if (performance.now() - start < 1500) requestAnimationFrame(follow);
+    };
+    requestAnimationFrame(follow);
   }
   var narrow = media("(max-width: 900px)"), phone = media("(max-width: 640px)");
 
@@ -441,9 +451,8 @@
     ready(reveal);
     /* Until the page has loaded, notes above a followed #fragment can still grow: land once more
        then, unless the reader has moved on. */
-    var moved = false, stop = function () { moved = true; };
-    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (t) { window.addEventListener(t, stop, { passive: true, once: true }); });
-    window.addEventListener("load", function () { if (!moved && location.hash) reveal(); });
+    var opened = performance.now();
+    window.addEventListener("load", function () { if (lastInput < opened && location.hash) reveal(); });
   }
 
   /* Search. The index is split by term into small script files (the manifest search-index.js,

@@ -26,7 +26,10 @@ pub(super) fn static_files(settings: &Settings) -> Result<Files> {
                     .strip_prefix(&dir)?
                     .to_string_lossy()
                     .replace('\\', "/");
-                files.insert(rel, std::fs::read(e.path())?.into());
+                let bytes = std::fs::read(e.path())?;
+                if !templates::is_theme_source(&rel, &bytes) {
+                    files.insert(rel, bytes.into());
+                }
             }
         }
     }

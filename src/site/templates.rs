@@ -47,6 +47,21 @@ pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The theme's own source files that two built-in files are made of. A book whose `static/`
+/// holds one of them unchanged (as this repository's own book does, its `static/` being the
+/// theme's) keeps the built-in file: its copy is not an override.
+const THEME_SOURCES: &[(&str, &[u8])] = &[
+    ("app.js", include_bytes!("../../static/app.js")),
+    ("search.js", include_bytes!("../../static/search.js")),
+    ("schedule.js", include_bytes!("../../static/schedule.js")),
+    ("review.js", include_bytes!("../../static/review.js")),
+];
+
+/// Whether a book's static file `name` is one of the theme's sources, unchanged.
+pub(crate) fn is_theme_source(name: &str, bytes: &[u8]) -> bool {
+    THEME_SOURCES.iter().any(|(n, b)| *n == name && *b == bytes)
+}
+
 /// Load the templates: built-in first, then every file of the book's `templates/` on top.
 pub(crate) fn load(root: &Path) -> Result<Tera> {
     let mut sources: BTreeMap<String, Source> = BUILTIN_TEMPLATES

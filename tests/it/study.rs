@@ -345,3 +345,42 @@ fn study_mode_in_the_browser_from_http_and_file() {
         ],
     );
 }
+
+/// The book's own cards: at least three in every note, each with an answer, and review.html
+/// lists every one of them.
+#[test]
+fn every_note_of_the_book_has_at_least_three_cards() {
+    let site = crate::common::real_book_site();
+    let notes = std::fs::read_dir(site)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "html")
+                && std::fs::read_to_string(p)
+                    .is_ok_and(|s| s.contains("<article class=\"note note-page\""))
+        })
+        .collect::<Vec<_>>();
+    assert!(notes.len() >= 45, "note pages: {}", notes.len());
+    let mut total = 0;
+    for p in &notes {
+        let page = std::fs::read_to_string(p).unwrap();
+        let cards = page.matches("data-card-id=").count();
+        assert!(cards >= 3, "{}: {cards} cards", p.display());
+        total += cards;
+    }
+    let review = std::fs::read_to_string(site.join("review.html")).unwrap();
+    assert_eq!(review.matches("data-card-id=").count(), total);
+}
+
+/// This repository's book has the theme's own `static/` as its static folder: its unchanged
+/// copies of the theme's sources are not overrides, so app.js keeps the search engine at its
+/// start and review.js the scheduler.
+#[test]
+fn the_book_ships_the_built_in_scripts_whole() {
+    let site = crate::common::real_book_site();
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    assert!(read("app.js").contains("g.HandbookSearch = function"));
+    assert!(read("review.js").contains("HandbookSchedule"));
+    assert!(!site.join("search.js").exists() && !site.join("schedule.js").exists());
+}

@@ -38,13 +38,13 @@
     el.scrollIntoView();
     if (!isAll) return;
     /* Notes above settle their real height as they are laid out (some only once the page has
-       loaded): for a second and a half, unless the reader moves, put the target back each frame
+       loaded): for three seconds, unless the reader moves, put the target back each frame
        it drifts from where it landed. */
     var start = performance.now(), at = el.getBoundingClientRect().top;
     var follow = function () {
       if (lastInput > start) return;
       if (Math.abs(el.getBoundingClientRect().top - at) > 2) el.scrollIntoView();
-      if (performance.now() - start < 1500) requestAnimationFrame(follow);
+      if (performance.now() - start < 3000) requestAnimationFrame(follow);
     };
     requestAnimationFrame(follow);
   }

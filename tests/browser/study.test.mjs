@@ -191,7 +191,11 @@ for (const [scheme, at] of origins) {
     await page.goto(at("review.html"));
     await setNow(page, T0);
     await page.reload();
-    const status = async () => (await page.textContent(".review-status")).trim();
+    // The session is drawn by a deferred script: wait for it rather than read too early under load.
+    const status = async () => {
+      await page.waitForFunction(() => /due/.test((document.querySelector(".review-status") || {}).textContent || ""));
+      return (await page.textContent(".review-status")).trim();
+    };
     assert((await status()).startsWith("4 cards due today (4 new) · 4 in this selection"), await status());
     assert(!(await page.isVisible(".review-a")), "answer hidden first");
     await page.keyboard.press("Space");

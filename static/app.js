@@ -14,26 +14,26 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!(t && t.isContentEditable);
   }
   var isAll = doc.body.classList.contains("page-all");
-  /* On the all-notes page this file runs while the page is still arriving, right after the
-     filters and before the first note, so search and filters answer before the last note is
-     parsed; what needs every note waits for `ready`. Other pages load it deferred (ready at once). */
   /* Whether the filters hide el (by class once the page is whole, by the CSS rule before). */
   function filteredOut(el) {
     var n = el.closest("article.note");
     return !!(el.closest(".filtered-out, [hidden]") || (n && getComputedStyle(n).display === "none"));
   }
+  /* On the all-notes page this file runs while the page is still arriving, right after the
+     filters and before the first note, so search and filters answer before the last note is
+     parsed; what needs every note waits for `ready`. Other pages load it deferred (ready at once). */
   function ready(fn) {
     if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fn);
     else fn();
   }
-  /* Scroll el into view, and again after the notes around it are laid out: on the all-notes page
-     notes off screen keep an estimated height until then (content-visibility), so the first
-     scroll can land short. */
   /* When the reader last scrolled, clicked or pressed a key: landing stops following then. */
   var lastInput = 0;
   ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (t) {
     window.addEventListener(t, function () { lastInput = performance.now(); }, { passive: true, capture: true });
   });
+  /* Scroll el into view, and again after the notes around it are laid out: on the all-notes page
+     notes off screen keep an estimated height until then (content-visibility), so the first
+     scroll can land short. */
   function land(el) {
     el.scrollIntoView();
     if (!isAll) return;

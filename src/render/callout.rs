@@ -257,6 +257,26 @@ pub(crate) fn callouts<'a>(events: Events<'a>, warn: &mut dyn FnMut(usize, Strin
     out
 }
 
+/// The events of a paragraph's first line from `j`, and where the rest starts. Inline markup may
+/// span a line break: the line ends at the first break outside it (the break is skipped).
+pub(crate) fn first_line<'a>(events: &Events<'a>, j: usize) -> (Events<'a>, usize) {
+    let mut line = Vec::new();
+    let mut k = j;
+    let mut depth = 0i32;
+    while let Some((e, r)) = events.get(k) {
+        match e {
+            Event::SoftBreak | Event::HardBreak if depth == 0 => return (line, k + 1),
+            Event::End(TagEnd::Paragraph) => break,
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        line.push((e.clone(), r.clone()));
+        k += 1;
+    }
+    (line, k)
+}
+
 /// If the block quote opened at `i` is a callout: its opening events (markup, title, and what is
 /// left of the first paragraph), the index to carry on from, and the closing markup.
 fn start_callout<'a>(
@@ -298,23 +318,8 @@ fn start_callout<'a>(
     if !rest.is_empty() {
         title.push((Event::Text(rest.into()), range.clone()));
     }
-    // Inline markup may span a line break: the title ends at the first break outside it.
-    let mut k = j;
-    let mut depth = 0;
-    while let Some((e, r)) = events.get(k) {
-        match e {
-            Event::SoftBreak | Event::HardBreak if depth == 0 => {
-                k += 1;
-                break;
-            }
-            Event::End(TagEnd::Paragraph) => break,
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
-        title.push((e.clone(), r.clone()));
-        k += 1;
-    }
+    let (first, k) = first_line(events, j);
+    title.extend(first);
     // The marker may end inside a text event: the title starts at the next non-space.
     if let Some((Event::Text(t), _)) = title.first_mut() {
         *t = t.trim_start().to_string().into();

@@ -186,22 +186,8 @@ fn open_card<'a>(
         ));
     }
     // The question ends at the first line break outside inline markup.
-    let mut k = j;
-    let mut depth = 0i32;
-    while let Some((e, r)) = events.get(k) {
-        match e {
-            Event::SoftBreak | Event::HardBreak if depth == 0 => {
-                k += 1;
-                break;
-            }
-            Event::End(TagEnd::Paragraph) => break,
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
-        question.push((e.clone(), r.clone()));
-        k += 1;
-    }
+    let (line, k) = super::callout::first_line(events, j);
+    question.extend(line);
     let plain = plain(&question);
     let id = attr(&card_id(slug, &plain));
     let mut produced: Events<'a> = vec![(

@@ -11,8 +11,9 @@
 use crate::book::Book;
 use crate::render::markdown::RenderedNote;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// Longest text kept per heading chunk for snippets (the index itself covers all of it).
 const SNIPPET_CHARS: usize = 1200;
@@ -36,66 +37,155 @@ const BITS: u64 = 32;
 /// The folder the pieces are written to (under the site root).
 pub(crate) const DIR: &str = "search-index";
 
-/// The words of `text` as search terms: runs of letters and digits, lower-cased, at most
-/// `MAX_TERM_CHARS` long. The browser splits queries the same way (`terms` in app.js).
-pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.chars()
-                .flat_map(char::to_lowercase)
-                .take(MAX_TERM_CHARS)
-                .collect()
-        })
+/// A word of a text: a run of letters and digits, as written.
+#[derive(Clone, Copy)]
+pub(crate) struct Word<'a> {
+    text: &'a str,
+    /// Only ASCII lower-case letters and digits: the word is its own term when short enough.
+    plain: bool,
 }
 
-/// One note's terms: (term, chunk << 5 | bits), sorted by term then chunk.
-fn note_postings(book: &Book, position: usize, r: &RenderedNote) -> Vec<(String, u64)> {
+impl<'a> Word<'a> {
+    /// The word as a search term: lower-cased, at most `MAX_TERM_CHARS` long. The text itself
+    /// when it already is one (most words); else `None`, and the term is made in `scratch`.
+    fn term(&self, scratch: &mut String) -> Option<&'a str> {
+        if self.plain && self.text.len() <= MAX_TERM_CHARS {
+            return Some(self.text);
+        }
+        scratch.clear();
+        scratch.extend(
+            self.text
+                .chars()
+                .flat_map(char::to_lowercase)
+                .take(MAX_TERM_CHARS),
+        );
+        None
+    }
+}
+
+/// The words of `text`: runs of letters and digits. As terms (`Word::term`) they are what the
+/// browser makes of a query (`terms` in app.js). ASCII is read a byte at a time: the index
+/// reads every word of the book.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = Word<'_>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while !char_at(text, i)?.is_alphanumeric() {
+            i += char_at(text, i)?.len_utf8();
+        }
+        let (start, mut plain) = (i, true);
+        while let Some(c) = char_at(text, i).filter(|c| c.is_alphanumeric()) {
+            plain &= c.is_ascii_lowercase() || c.is_ascii_digit();
+            i += c.len_utf8();
+        }
+        Some(Word {
+            text: &text[start..i],
+            plain,
+        })
+    })
+}
+
+/// The character at byte `i` of `text` (a char boundary), ASCII without decoding.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match *text.as_bytes().get(i)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => text[i..].chars().next(),
+    }
+}
+
+/// What one note says of a term in one chunk: the heading/title/tag bits and the body count.
+#[derive(Default)]
+struct Mark {
+    bits: u64,
+    body: u32,
+}
+
+impl Mark {
+    fn posting(&self, chunk: u64) -> u64 {
+        let body = match self.body {
+            0 => 0,
+            1 | 2 => IN_BODY,
+            _ => IN_BODY | BODY_OFTEN,
+        };
+        chunk * BITS + (self.bits | body)
+    }
+}
+
+/// One note's terms, each with its postings (chunk << 5 | bits) in chunk order. Terms are in
+/// no particular order; most borrow the note's own text.
+type Postings<'a> = Vec<(Cow<'a, str>, Vec<u64>)>;
+
+/// A note's terms as it reads them: each term's (chunk, mark) list grows in chunk order, since
+/// the title and tags come first (chunk 0) and the chunks follow in turn.
+struct NoteTerms<'a> {
+    ids: FxHashMap<Cow<'a, str>, usize>,
+    lists: Vec<Vec<(u64, Mark)>>,
+    /// Where a word that is not its own term is lower-cased before it is looked up.
+    scratch: String,
+}
+
+impl<'a> NoteTerms<'a> {
+    fn new() -> Self {
+        // Room for a typical note's distinct terms, so the map rarely grows.
+        NoteTerms {
+            ids: FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            lists: Vec::with_capacity(512),
+            scratch: String::new(),
+        }
+    }
+
+    fn mark(&mut self, word: Word<'a>, chunk: u64) -> &mut Mark {
+        let borrowed = word.term(&mut self.scratch);
+        let found = self.ids.get(borrowed.unwrap_or(&self.scratch)).copied();
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let key = borrowed.map_or_else(|| Cow::Owned(self.scratch.clone()), Cow::Borrowed);
+                self.lists.push(Vec::new());
+                self.ids.insert(key, self.lists.len() - 1);
+                self.lists.len() - 1
+            }
+        };
+        let list = &mut self.lists[i];
+        if list.last().map(|(c, _)| *c) != Some(chunk) {
+            list.push((chunk, Mark::default()));
+        }
+        &mut list.last_mut().expect("pushed above").1
+    }
+
+    fn postings(self) -> Postings<'a> {
+        let mut lists: Vec<Option<Vec<(u64, Mark)>>> = self.lists.into_iter().map(Some).collect();
+        self.ids
+            .into_iter()
+            .map(|(t, i)| {
+                let list = lists[i].take().unwrap_or_default();
+                (t, list.iter().map(|(c, m)| m.posting(*c)).collect())
+            })
+            .collect()
+    }
+}
+
+/// One note's terms and their postings (see `Postings`).
+fn note_postings<'a>(book: &'a Book, position: usize, r: &'a RenderedNote) -> Postings<'a> {
     let note = &book.notes[position];
-    let mut by_term: HashMap<String, HashMap<u64, u64>> = HashMap::new();
-    let mut mark = |term: String, chunk: u64, bit: u64| {
-        *by_term.entry(term).or_default().entry(chunk).or_default() |= bit;
-    };
+    let mut terms = NoteTerms::new();
     for w in words(&note.meta.title) {
-        mark(w, 0, IN_TITLE);
+        terms.mark(w, 0).bits |= IN_TITLE;
     }
     for t in &note.meta.tags {
         for w in words(t) {
-            mark(w, 0, IN_TAGS);
+            terms.mark(w, 0).bits |= IN_TAGS;
         }
     }
-    let mut counts: HashMap<String, u32> = HashMap::new();
     for (c, (id, text)) in r.chunks.iter().enumerate() {
         let c = c as u64;
         for w in words(heading_text(r, id)) {
-            mark(w, c, IN_HEADING);
+            terms.mark(w, c).bits |= IN_HEADING;
         }
-        counts.clear();
         for w in words(text) {
-            *counts.entry(w).or_default() += 1;
-        }
-        for (w, n) in counts.drain() {
-            mark(
-                w,
-                c,
-                if n >= 3 {
-                    IN_BODY | BODY_OFTEN
-                } else {
-                    IN_BODY
-                },
-            );
+            terms.mark(w, c).body += 1;
         }
     }
-    let mut out: Vec<(String, u64)> = by_term
-        .into_iter()
-        .flat_map(|(t, chunks)| {
-            chunks
-                .into_iter()
-                .map(move |(c, b)| (t.clone(), c * BITS + b))
-        })
-        .collect();
-    out.sort_unstable();
-    out
+    terms.postings()
 }
 
 /// The text of the heading a chunk starts at ("" for the intro and for headings below `###`).
@@ -147,7 +237,7 @@ pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
 ) -> Vec<(String, String)> {
-    let per_note: Vec<(Vec<(String, u64)>, String)> = book
+    let per_note: Vec<(Postings, String)> = book
         .notes
         .par_iter()
         .map(|n| {
@@ -187,15 +277,18 @@ pub(crate) fn files(
 /// Merge the notes' postings per term and cut the sorted terms into shards of about
 /// `SHARD_BYTES`; returns each shard's first term.
 fn term_shards(
-    per_note: &[(Vec<(String, u64)>, String)],
+    per_note: &[(Postings, String)],
     stride: u64,
     out: &mut Vec<(String, String)>,
 ) -> Vec<String> {
-    let mut postings: HashMap<&str, Vec<u64>> = HashMap::new();
+    let mut postings: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
     for (position, (terms, _)) in per_note.iter().enumerate() {
         let base = position as u64 * stride * BITS;
-        for (t, p) in terms {
-            postings.entry(t.as_str()).or_default().push(base + p);
+        for (t, list) in terms {
+            postings
+                .entry(t.as_ref())
+                .or_default()
+                .extend(list.iter().map(|p| base + p));
         }
     }
     let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
@@ -240,10 +333,7 @@ fn term_shards(
 }
 
 /// Write the note files, each holding `group` consecutive notes; returns `group`.
-fn note_groups(
-    per_note: &[(Vec<(String, u64)>, String)],
-    out: &mut Vec<(String, String)>,
-) -> usize {
+fn note_groups(per_note: &[(Postings, String)], out: &mut Vec<(String, String)>) -> usize {
     let total: usize = per_note.iter().map(|(_, e)| e.len()).sum();
     let group = (per_note.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
     for (g, notes) in per_note.chunks(group).enumerate() {
@@ -264,12 +354,54 @@ fn note_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    impl Word<'_> {
+        fn to_term(self) -> String {
+            let mut scratch = String::new();
+            self.term(&mut scratch).map_or(scratch, str::to_string)
+        }
+    }
+
+    /// `words` as first written: split on every character that is not a letter or digit.
+    fn words_by_split(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .take(MAX_TERM_CHARS)
+                    .collect()
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn words_split_as_the_reference_does(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Z", "7", " ", "-", "_", "\u{2014}", "\u{2019}", "\u{e9}", "\u{c9}", "\u{df}",
+                    "\u{130}", "\u{663}", "\u{4e2d}", "\u{1f600}", "\u{a0}", "\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                ]),
+                0..60,
+            ).prop_map(|v| v.concat())
+        ) {
+            let fast: Vec<String> = words(&text).map(Word::to_term).collect();
+            prop_assert_eq!(fast, words_by_split(&text));
+        }
+    }
 
     #[test]
     fn words_are_lower_cased_runs_of_letters_and_digits() {
-        let w: Vec<String> = words("Key-value STORE, p99 (Größe) naïve_x").collect();
+        let w: Vec<String> = words("Key-value STORE, p99 (Größe) naïve_x")
+            .map(Word::to_term)
+            .collect();
         assert_eq!(w, ["key", "value", "store", "p99", "größe", "naïve", "x"]);
-        let long: Vec<String> = words(&"a".repeat(50)).collect();
+        let long: Vec<String> = words(&"a".repeat(50)).map(Word::to_term).collect();
         assert_eq!(long[0].len(), MAX_TERM_CHARS);
+        let long: Vec<String> = words(&"É".repeat(50)).map(Word::to_term).collect();
+        assert_eq!(long[0].chars().count(), MAX_TERM_CHARS);
+        assert!(long[0].chars().all(|c| c == 'é'));
     }
 }

@@ -75,10 +75,22 @@ impl Attr<'_> {
     }
 }
 
-/// Elements whose content is raw text, up to their end tag.
-const RAW_TEXT: [&str; 9] = [
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+/// The element's name when its content is raw text, up to its end tag (a `match`, which
+/// compiles to a switch on the length: every start tag of every page asks).
+fn raw_text_element(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "script" => "script",
+        "style" => "style",
+        "textarea" => "textarea",
+        "title" => "title",
+        "xmp" => "xmp",
+        "iframe" => "iframe",
+        "noembed" => "noembed",
+        "noframes" => "noframes",
+        "noscript" => "noscript",
+        _ => return None,
+    })
+}
 
 /// Reads tokens from a page, one at a time, from any offset that is between tokens.
 pub struct Tokenizer<'h> {
@@ -182,7 +194,7 @@ impl<'h> Tokenizer<'h> {
             return Token::Text(&html[start..]);
         };
         self.pos = end;
-        let raw_text = RAW_TEXT.iter().find(|&&r| r == name).copied();
+        let raw_text = raw_text_element(&name);
         // HTML ignores `/>` on a script; in SVG, `<style/>` and `<title/>` are empty.
         if raw_text.is_some() && (!self_closing || name == "script") {
             self.raw_text = raw_text;
@@ -196,16 +208,61 @@ impl<'h> Tokenizer<'h> {
     }
 }
 
+/// What a byte ends, looked up in `CLASS` (every byte of every tag is classed).
+const WS: u8 = 1;
+/// Ends a tag or attribute name: whitespace, `/`, `>` (and `=` for an attribute's).
+const NAME_END: u8 = 2;
+/// Ends an unquoted attribute value: whitespace, `>`.
+const VALUE_END: u8 = 4;
+const UPPER: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let ws = [b' ', b'\t', b'\n', b'\r', b'\x0c'];
+    let mut i = 0;
+    while i < ws.len() {
+        t[ws[i] as usize] = WS | NAME_END | VALUE_END;
+        i += 1;
+    }
+    t[b'/' as usize] = NAME_END;
+    t[b'>' as usize] = NAME_END | VALUE_END;
+    let mut c = b'A';
+    while c <= b'Z' {
+        t[c as usize] = UPPER;
+        c += 1;
+    }
+    t
+};
+
+fn is(b: u8, class: u8) -> bool {
+    CLASS[b as usize] & class != 0
+}
+
+/// From `i`, the offset of the first byte of `b` that is in `class` (or `b.len()`).
+fn skip_until(b: &[u8], mut i: usize, class: u8) -> usize {
+    while i < b.len() && !is(b[i], class) {
+        i += 1;
+    }
+    i
+}
+
+/// From `i`, the offset of the first byte that is not whitespace (or `b.len()`).
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is(b[i], WS) {
+        i += 1;
+    }
+    i
+}
+
 /// Parse attributes from `start` (just after the tag name) to the closing `>` into `out`,
 /// dropping any whose name repeats an earlier one. Returns the offset after the tag and
 /// whether it ends in `/>`, or `None` when the page ends inside the tag.
 fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Option<(usize, bool)> {
     let b = html.as_bytes();
-    let ws = |i: usize| i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let mut i = start;
     loop {
         let mut slash = false;
-        while ws(i) || b.get(i) == Some(&b'/') {
+        while i < b.len() && (is(b[i], WS) || b[i] == b'/') {
             slash = b[i] == b'/';
             i += 1;
         }
@@ -215,18 +272,13 @@ fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Optio
         // The first character is part of the name even when it is `=`.
         let ns = i;
         i += 1;
-        while i < b.len() && !ws(i) && !matches!(b[i], b'=' | b'>' | b'/') {
+        while i < b.len() && !is(b[i], NAME_END) && b[i] != b'=' {
             i += 1;
         }
         let name = lower(&html[ns..i]);
-        while ws(i) {
-            i += 1;
-        }
+        i = skip_ws(b, i);
         let attr = if b.get(i) == Some(&b'=') {
-            i += 1;
-            while ws(i) {
-                i += 1;
-            }
+            i = skip_ws(b, i + 1);
             let (vs, ve, next) = match b.get(i)? {
                 &q @ (b'"' | b'\'') => {
                     let e = memchr::memchr(q, &b[i + 1..])? + i + 1;
@@ -234,10 +286,7 @@ fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Optio
                 }
                 b'>' => (i, i, i),
                 _ => {
-                    let mut e = i;
-                    while e < b.len() && !ws(e) && b[e] != b'>' {
-                        e += 1;
-                    }
+                    let e = skip_until(b, i, VALUE_END);
                     (i, e, e)
                 }
             };
@@ -285,16 +334,12 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
 
 /// The tag name at the start of `s` (up to a space, `/` or `>`), lower case.
 fn tag_name(s: &str) -> Cow<'_, str> {
-    let end = s
-        .bytes()
-        .position(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>'))
-        .unwrap_or(s.len());
-    lower(&s[..end])
+    lower(&s[..skip_until(s.as_bytes(), 0, NAME_END)])
 }
 
 /// `s` in ASCII lower case, borrowed when it already is.
 fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|c| c.is_ascii_uppercase()) {
+    if s.bytes().any(|c| is(c, UPPER)) {
         Cow::Owned(s.to_ascii_lowercase())
     } else {
         Cow::Borrowed(s)

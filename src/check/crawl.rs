@@ -1,10 +1,10 @@
 //! The crawl: every built page scanned once, its links checked against the site's files and ids.
 
+use super::external::ExternalRef;
 use super::html;
 use super::trace::{locate_in_book_toml, locate_in_templates, template_sources};
-use super::{Problem, external::ExternalRef};
 use crate::book::Book;
-use crate::diagnostics::{display_path, line_col, nearest};
+use crate::diagnostics::{Diagnostic, display_path, line_col, nearest};
 use crate::output::Files;
 use crate::render::markdown::{LinkTarget, RenderedNote, View, materialize};
 use crate::settings::Settings;
@@ -153,7 +153,7 @@ impl<'a> Crawl<'a> {
     }
 
     /// Source links first, then what only the built pages show.
-    pub fn internal(&self) -> Vec<Problem> {
+    pub fn internal(&self) -> Vec<Diagnostic> {
         let (mut out, flagged) = self.source_links();
         let found: Vec<Found> = self
             .pages
@@ -162,11 +162,10 @@ impl<'a> Crawl<'a> {
             .flat_map_iter(|(pi, page)| self.page_findings(pi, page))
             .collect();
         out.extend(self.attribute(found, &flagged));
-        out.sort_by(|a, b| {
-            (&a.file, a.line, a.col, &a.target).cmp(&(&b.file, b.line, b.col, &b.target))
-        });
+        let target = |d: &Diagnostic| d.link.as_ref().map_or(String::new(), |l| l.target.clone());
+        out.sort_by_cached_key(|d| (d.file.clone(), d.line, d.col, target(d)));
         out.dedup();
-        out
+        out.into_iter().map(Diagnostic::with_message).collect()
     }
 
     /// Broken links and repeated ids of one built page, in page order.

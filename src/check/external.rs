@@ -7,8 +7,7 @@
 //! `.handbook-cache/` for `[check] cache-hours`, so CI runs do not hammer the same sites.
 
 use crate::Log;
-use crate::check::Problem;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Diagnostic, LinkFinding, Severity};
 use crate::settings::Settings;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -67,7 +66,11 @@ impl Verdict {
 }
 
 /// Check every external link and report the broken ones (errors) and the doubtful ones (warnings).
-pub(crate) fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Result<Vec<Problem>> {
+pub(crate) fn check(
+    settings: &Settings,
+    refs: &[ExternalRef],
+    log: &Log,
+) -> Result<Vec<Diagnostic>> {
     let cfg = &settings.check;
     let mut urls: Vec<String> = Vec::new();
     let mut skipped = HashSet::new();
@@ -156,18 +159,16 @@ pub(crate) fn check(settings: &Settings, refs: &[ExternalRef], log: &Log) -> Res
             }
             Verdict::Broken { reason } => (Severity::Error, reason.clone()),
         };
-        out.push(Problem {
-            severity,
-            file: r.file.clone(),
-            line: r.line,
-            col: r.col,
+        let finding = LinkFinding {
             kind: "external",
             text: r.text.clone(),
             target: r.url.clone(),
             reason,
-            suggestion: None,
             pages: Vec::new(),
-        });
+        };
+        out.push(
+            Diagnostic::link(severity, &r.file, (r.line, r.col), finding, None).with_message(),
+        );
     }
     Ok(out)
 }

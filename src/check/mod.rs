@@ -24,80 +24,7 @@ use crate::settings::Settings;
 use crate::site::Site;
 use crate::{Log, Outcome};
 use anyhow::Result;
-use serde::Serialize;
 use std::sync::Arc;
-
-/// One problem found by a check, with everything a reader or a tool needs to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub severity: Severity,
-    /// The file to fix, relative to the book root (a note, a template, or a built page).
-    pub file: String,
-    /// 1-based; 0 when unknown.
-    pub line: usize,
-    /// 1-based; 0 when unknown.
-    pub col: usize,
-    /// `link`, `image`, `footnote`, `id` or `external`.
-    pub kind: &'static str,
-    /// The link text (or image alt) as the reader sees it.
-    pub text: String,
-    /// The link target as written (or the repeated id).
-    pub target: String,
-    /// What is wrong.
-    pub reason: String,
-    /// The nearest valid target, when there is one.
-    pub suggestion: Option<String>,
-    /// Built pages the problem shows on, when the crawl found it.
-    pub pages: Vec<String>,
-}
-
-impl Problem {
-    /// The whole problem in one line.
-    pub fn message(&self) -> String {
-        let mut m = match self.kind {
-            "id" => format!("repeated id `{}`: {}", self.target, self.reason),
-            "footnote" => format!("broken footnote {}: {}", self.target, self.reason),
-            kind => format!(
-                "broken {kind} [{}]({}): {}",
-                self.text, self.target, self.reason
-            ),
-        };
-        if self.kind == "external" && self.severity == Severity::Warning {
-            m = format!(
-                "external link [{}]({}): {}",
-                self.text, self.target, self.reason
-            );
-        }
-        if let Some(s) = &self.suggestion {
-            m.push_str(&format!("; did you mean {s}?"));
-        }
-        if !self.pages.is_empty() {
-            let shown: Vec<&str> = self.pages.iter().take(3).map(String::as_str).collect();
-            let more = self.pages.len().saturating_sub(3);
-            m.push_str(&format!(
-                " (on {}{})",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ));
-        }
-        m
-    }
-
-    /// The problem as a build diagnostic.
-    pub(crate) fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic {
-            severity: self.severity,
-            file: self.file.clone(),
-            line: self.line,
-            col: self.col,
-            message: self.message(),
-        }
-    }
-}
 
 /// Every internal check of a built site: links in notes, then the crawl of every page.
 pub fn internal(
@@ -105,7 +32,7 @@ pub fn internal(
     book: &Book,
     rendered: &[Arc<RenderedNote>],
     files: &Files,
-) -> Vec<Problem> {
+) -> Vec<Diagnostic> {
     Crawl::new(settings, book, rendered, files).internal()
 }
 
@@ -116,10 +43,9 @@ pub fn source_only(
     book: &Book,
     rendered: &[Arc<RenderedNote>],
     files: &Files,
-) -> Vec<Problem> {
-    Crawl::without_pages(settings, book, rendered, files)
-        .source_links()
-        .0
+) -> Vec<Diagnostic> {
+    let (found, _) = Crawl::without_pages(settings, book, rendered, files).source_links();
+    found.into_iter().map(Diagnostic::with_message).collect()
 }
 
 /// A built site's link problems as the build's diagnostics: warnings, or errors with
@@ -138,11 +64,8 @@ pub(crate) fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> V
         Severity::Warning
     };
     problems
-        .iter()
-        .map(|p| Diagnostic {
-            severity,
-            ..p.to_diagnostic()
-        })
+        .into_iter()
+        .map(|d| Diagnostic { severity, ..d })
         .collect()
 }
 

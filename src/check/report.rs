@@ -1,6 +1,5 @@
 //! The check's report: human (source line and caret), GitHub workflow commands, or JSON.
 
-use super::Problem;
 use crate::Log;
 use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -19,7 +18,7 @@ fn summary(errors: usize, warnings: usize) -> String {
 /// Print the problems and the build's warnings to stdout in `format`.
 pub(super) fn report(
     root: &std::path::Path,
-    problems: &[Problem],
+    problems: &[Diagnostic],
     build_warnings: &[Diagnostic],
     format: Format,
     log: &Log,
@@ -44,7 +43,7 @@ pub(super) fn report(
 fn human(
     out: &mut impl Write,
     root: &std::path::Path,
-    problems: &[Problem],
+    problems: &[Diagnostic],
     build_warnings: &[Diagnostic],
     (errors, warnings): (usize, usize),
     quiet: bool,
@@ -56,13 +55,13 @@ fn human(
         crate::term::format_diagnostic(d, source.as_deref(), on)
     };
     for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-        writeln!(out, "{}", show(&p.to_diagnostic()))?;
+        writeln!(out, "{}", show(p))?;
     }
     if quiet {
         return Ok(());
     }
     for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
-        writeln!(out, "{}", show(&p.to_diagnostic()))?;
+        writeln!(out, "{}", show(p))?;
     }
     for d in build_warnings {
         writeln!(out, "{}", show(d))?;
@@ -73,14 +72,11 @@ fn human(
 /// GitHub Actions workflow commands, which annotate the pull request's files.
 fn github(
     out: &mut impl Write,
-    problems: &[Problem],
+    problems: &[Diagnostic],
     build_warnings: &[Diagnostic],
     (errors, warnings): (usize, usize),
 ) -> std::io::Result<()> {
-    let diags = problems
-        .iter()
-        .map(Problem::to_diagnostic)
-        .chain(build_warnings.iter().cloned());
+    let diags = problems.iter().chain(build_warnings);
     for d in diags {
         let kind = if d.severity == Severity::Error {
             "error"
@@ -102,7 +98,7 @@ fn github(
 /// One JSON object: the counts and every problem with its message.
 fn json(
     out: &mut impl Write,
-    problems: &[Problem],
+    problems: &[Diagnostic],
     build_warnings: &[Diagnostic],
     (errors, warnings): (usize, usize),
 ) -> std::io::Result<()> {
@@ -112,15 +108,11 @@ fn json(
         warnings: usize,
         problems: Vec<serde_json::Value>,
     }
-    let mut list = Vec::new();
-    for p in problems {
-        let mut v = serde_json::to_value(p).unwrap_or_default();
-        v["message"] = serde_json::Value::String(p.message());
-        list.push(v);
-    }
-    for d in build_warnings {
-        list.push(serde_json::to_value(d).unwrap_or_default());
-    }
+    let list = problems
+        .iter()
+        .chain(build_warnings)
+        .map(|d| serde_json::to_value(d).unwrap_or_default())
+        .collect();
     let r = Report {
         errors,
         warnings,

@@ -1,16 +1,15 @@
 //! The source pass: every link the renderer recorded, checked where the author wrote it.
 
-use super::Problem;
 use super::crawl::{Crawl, nearest_file};
 use crate::book::Note;
-use crate::diagnostics::{Severity, line_col, nearest};
+use crate::diagnostics::{Diagnostic, LinkFinding, Severity, line_col, nearest};
 use crate::render::markdown::{LinkRecord, LinkTarget};
 use crate::util::paths::percent_decode;
 use std::collections::{HashMap, HashSet};
 
 impl<'a> Crawl<'a> {
     /// Check the links the renderer recorded. Returns the problems and which (note, link) pairs they cover.
-    pub(super) fn source_links(&self) -> (Vec<Problem>, HashSet<(usize, usize)>) {
+    pub(super) fn source_links(&self) -> (Vec<Diagnostic>, HashSet<(usize, usize)>) {
         let by_slug = self.book.by_slug();
         let mut out = Vec::new();
         let mut flagged = HashSet::new();
@@ -18,18 +17,20 @@ impl<'a> Crawl<'a> {
             for (li, l) in self.rendered[n.index].links.iter().enumerate() {
                 if let Some((reason, suggestion)) = self.link_problem(&by_slug, n, l) {
                     flagged.insert((n.index, li));
-                    out.push(Problem {
-                        severity: Severity::Error,
-                        file: n.rel_path.clone(),
-                        line: l.line,
-                        col: l.col,
+                    let finding = LinkFinding {
                         kind: if l.is_image { "image" } else { "link" },
                         text: l.text.clone(),
                         target: l.dest.clone(),
                         reason,
-                        suggestion,
                         pages: Vec::new(),
-                    });
+                    };
+                    out.push(Diagnostic::link(
+                        Severity::Error,
+                        &n.rel_path,
+                        (l.line, l.col),
+                        finding,
+                        suggestion,
+                    ));
                 }
             }
         }
@@ -111,24 +112,30 @@ impl<'a> Crawl<'a> {
     }
 
     /// Footnote references with no definition, which Markdown leaves as plain text.
-    fn footnote_problems(&self) -> Vec<Problem> {
+    fn footnote_problems(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for n in &self.book.notes {
             let (refs, defined) = undefined_footnotes(&n.body);
             for (offset, label) in refs {
                 let (l, c) = line_col(&n.body, offset);
-                out.push(Problem {
-                    severity: Severity::Error,
-                    file: n.rel_path.clone(),
-                    line: n.source_line(l - 1),
-                    col: c,
+                let suggestion =
+                    nearest(&label, defined.iter().map(String::as_str)).map(|d| format!("[^{d}]"));
+                let finding = LinkFinding {
                     kind: "footnote",
                     text: label.clone(),
                     target: format!("[^{label}]"),
-                    reason: format!("no footnote `[^{label}]: ...` is defined in this note, so it shows as plain text"),
-                    suggestion: nearest(&label, defined.iter().map(String::as_str)).map(|d| format!("[^{d}]")),
+                    reason: format!(
+                        "no footnote `[^{label}]: ...` is defined in this note, so it shows as plain text"
+                    ),
                     pages: Vec::new(),
-                });
+                };
+                out.push(Diagnostic::link(
+                    Severity::Error,
+                    &n.rel_path,
+                    (n.source_line(l - 1), c),
+                    finding,
+                    suggestion,
+                ));
             }
         }
         out

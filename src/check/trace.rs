@@ -1,8 +1,7 @@
 //! Tracing crawl findings back to their source: a note's line, a template, or the built page.
 
-use super::Problem;
 use super::crawl::{Crawl, Found, Page, Region};
-use crate::diagnostics::{Severity, display_path, line_col};
+use crate::diagnostics::{Diagnostic, LinkFinding, Severity, display_path, line_col};
 use crate::render::markdown::{View, materialize};
 use crate::settings::Settings;
 use crate::util::paths::percent_decode;
@@ -15,25 +14,26 @@ impl<'a> Crawl<'a> {
         &self,
         found: Vec<Found>,
         flagged: &HashSet<(usize, usize)>,
-    ) -> Vec<Problem> {
+    ) -> Vec<Diagnostic> {
         let templates = template_sources(self.settings);
         let out_dir = display_path(&self.settings.root, &self.settings.output);
         // Problems from templates repeat on many pages: one entry per place, listing the pages.
-        let mut grouped: BTreeMap<(String, usize, usize, String, String), Problem> =
+        let mut grouped: BTreeMap<(String, usize, usize, String, String), Diagnostic> =
             BTreeMap::new();
         for f in found {
             let page = &self.pages[f.page];
             let Some(p) = self.trace(f, flagged, &templates, &out_dir) else {
                 continue;
             };
+            let Some(link) = &p.link else { continue };
             let key = (
                 p.file.clone(),
                 p.line,
                 p.col,
-                p.target.clone(),
-                p.reason.clone(),
+                link.target.clone(),
+                link.reason.clone(),
             );
-            match grouped.get_mut(&key) {
+            match grouped.get_mut(&key).and_then(|g| g.link.as_mut()) {
                 Some(g) => g.pages.push(page.path.to_string()),
                 None => {
                     grouped.insert(key, p);
@@ -43,43 +43,41 @@ impl<'a> Crawl<'a> {
         grouped.into_values().collect()
     }
 
-    /// One crawl finding as a problem at its source; `None` when the source pass reported it.
+    /// One crawl finding as a diagnostic at its source; `None` when the source pass reported it.
     fn trace(
         &self,
         f: Found,
         flagged: &HashSet<(usize, usize)>,
         templates: &[(String, String)],
         out_dir: &str,
-    ) -> Option<Problem> {
+    ) -> Option<Diagnostic> {
         let page = &self.pages[f.page];
         let region = page
             .regions
             .iter()
             .find(|r| r.start <= f.offset && f.offset < r.end);
-        let mut p = Problem {
-            severity: Severity::Error,
-            file: String::new(),
-            line: 0,
-            col: 0,
+        let finding = LinkFinding {
             kind: f.kind,
             text: f.text,
             target: f.target,
             reason: f.reason,
-            suggestion: f.suggestion,
             pages: vec![page.path.to_string()],
         };
+        let mut p = Diagnostic::link(Severity::Error, "", (0, 0), finding, f.suggestion);
         if let Some(r) = region {
             self.trace_in_note(&mut p, page, r, f.offset, flagged)?;
-        } else if let Some((file, l, c)) = locate_in_templates(templates, f.kind, &p.target) {
-            p.file = file;
-            p.line = l;
-            p.col = c;
+        } else if let Some((file, l, c)) = p
+            .link
+            .as_ref()
+            .and_then(|link| locate_in_templates(templates, link.kind, &link.target))
+        {
+            (p.file, p.line, p.col) = (file, l, c);
         } else {
             let (l, c) = line_col(&page.html, f.offset);
-            p.file = format!("{out_dir}/{}", page.path);
-            p.line = l;
-            p.col = c;
-            p.reason.push_str(" (from the page template)");
+            (p.file, p.line, p.col) = (format!("{out_dir}/{}", page.path), l, c);
+            if let Some(link) = &mut p.link {
+                link.reason.push_str(" (from the page template)");
+            }
         }
         Some(p)
     }
@@ -88,20 +86,29 @@ impl<'a> Crawl<'a> {
     /// when the source pass reported it.
     fn trace_in_note(
         &self,
-        p: &mut Problem,
+        p: &mut Diagnostic,
         page: &Page,
         r: &Region,
         offset: usize,
         flagged: &HashSet<(usize, usize)>,
     ) -> Option<()> {
         let note = &self.book.notes[r.note];
-        let is_id = p.kind == "id";
+        let is_id = p.link.as_ref()?.kind == "id";
         if !is_id {
             self.match_recorded_link(p, r, flagged)?;
         }
+        let Diagnostic {
+            file,
+            line,
+            col,
+            suggestion,
+            link,
+            ..
+        } = p;
+        let link = link.as_mut()?;
         // A raw `<a href="#x">` in a note: fine on its own page, broken on the all-notes page.
-        let raw_anchor = (!is_id && p.line == 0 && r.view == View::AllNotes)
-            .then(|| p.target.strip_prefix('#').map(percent_decode))
+        let raw_anchor = (!is_id && *line == 0 && r.view == View::AllNotes)
+            .then(|| link.target.strip_prefix('#').map(percent_decode))
             .flatten()
             .filter(|frag| {
                 page.targets
@@ -109,29 +116,29 @@ impl<'a> Crawl<'a> {
             });
         if is_id
             && r.view == View::AllNotes
-            && let Some(id) = p.target.strip_prefix(&format!("{}--", note.slug))
+            && let Some(id) = link.target.strip_prefix(&format!("{}--", note.slug))
         {
-            p.target = id.to_string();
+            link.target = id.to_string();
         }
         let at = if is_id {
-            self.id_source(page, r, offset, &p.target)
-        } else if p.line == 0 {
-            locate_link_in_note(&note.body, &p.target, &note.slug, r.view)
+            self.id_source(page, r, offset, &link.target)
+        } else if *line == 0 {
+            locate_link_in_note(&note.body, &link.target, &note.slug, r.view)
         } else {
             None
         };
         if let Some((l, c)) = at {
-            p.line = note.source_line(l - 1);
-            p.col = c;
+            *line = note.source_line(l - 1);
+            *col = c;
         }
         if let Some(frag) = raw_anchor {
-            p.reason = format!(
+            link.reason = format!(
                 "raw HTML links are not rewritten for the all-notes page, where this note's ids are `{}--{frag}`; use a Markdown link [{}](#{frag})",
-                note.slug, p.text
+                note.slug, link.text
             );
-            p.suggestion = None;
+            *suggestion = None;
         }
-        p.file = note.rel_path.clone();
+        *file = note.rel_path.clone();
         Some(())
     }
 
@@ -139,15 +146,17 @@ impl<'a> Crawl<'a> {
     /// region's note with the finding's URL; `None` when the source pass flagged any such link.
     fn match_recorded_link(
         &self,
-        p: &mut Problem,
+        p: &mut Diagnostic,
         r: &Region,
         flagged: &HashSet<(usize, usize)>,
     ) -> Option<()> {
+        let link = p.link.as_mut()?;
         let slug = &self.book.notes[r.note].slug;
         let links = &self.rendered[r.note].links;
         let mut first = None;
         for (i, l) in links.iter().enumerate() {
-            if crate::util::html::decode_attribute(&materialize(&l.href, slug, r.view)) == p.target
+            if crate::util::html::decode_attribute(&materialize(&l.href, slug, r.view))
+                == link.target
             {
                 if flagged.contains(&(r.note, i)) {
                     return None;
@@ -157,11 +166,10 @@ impl<'a> Crawl<'a> {
         }
         if let Some(i) = first {
             let l = &links[i];
-            p.line = l.line;
-            p.col = l.col;
-            p.text = l.text.clone();
-            p.target = l.dest.clone();
-            p.kind = if l.is_image { "image" } else { "link" };
+            link.text = l.text.clone();
+            link.target = l.dest.clone();
+            link.kind = if l.is_image { "image" } else { "link" };
+            (p.line, p.col) = (l.line, l.col);
         }
         Some(())
     }

@@ -24,6 +24,56 @@ pub struct Diagnostic {
     /// 1-based; 0 when unknown.
     pub col: usize,
     pub message: String,
+    /// The nearest valid target, when there is one (a link check's "did you mean").
+    pub suggestion: Option<String>,
+    /// What a link check found, field by field, for tools reading `check --format json`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkFinding>,
+}
+
+/// The parts of a broken link (or repeated id) that the link check reports besides its place.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkFinding {
+    /// `link`, `image`, `footnote`, `id` or `external`.
+    pub kind: &'static str,
+    /// The link text (or image alt) as the reader sees it.
+    pub text: String,
+    /// The link target as written (or the repeated id).
+    pub target: String,
+    /// What is wrong.
+    pub reason: String,
+    /// Built pages the problem shows on, when the crawl found it.
+    pub pages: Vec<String>,
+}
+
+impl LinkFinding {
+    /// The finding in one line, as a diagnostic's message.
+    pub(crate) fn message(&self, severity: Severity, suggestion: Option<&str>) -> String {
+        let mut m = match self.kind {
+            "id" => format!("repeated id `{}`: {}", self.target, self.reason),
+            "footnote" => format!("broken footnote {}: {}", self.target, self.reason),
+            "external" if severity == Severity::Warning => format!(
+                "external link [{}]({}): {}",
+                self.text, self.target, self.reason
+            ),
+            kind => format!(
+                "broken {kind} [{}]({}): {}",
+                self.text, self.target, self.reason
+            ),
+        };
+        if let Some(s) = suggestion {
+            m.push_str(&format!("; did you mean {s}?"));
+        }
+        if !self.pages.is_empty() {
+            let shown: Vec<&str> = self.pages.iter().take(3).map(String::as_str).collect();
+            m.push_str(&format!(" (on {}", shown.join(", ")));
+            match self.pages.len().saturating_sub(3) {
+                0 => m.push(')'),
+                more => m.push_str(&format!(" and {more} more)")),
+            }
+        }
+        m
+    }
 }
 
 impl Diagnostic {
@@ -39,7 +89,34 @@ impl Diagnostic {
             line,
             col,
             message: msg.into(),
+            suggestion: None,
+            link: None,
         }
+    }
+
+    /// A link check's finding; its message is written by `with_message` once the finding is
+    /// complete (the crawl adds the pages it shows on).
+    pub(crate) fn link(
+        severity: Severity,
+        file: impl Into<String>,
+        (line, col): (usize, usize),
+        finding: LinkFinding,
+        suggestion: Option<String>,
+    ) -> Self {
+        Self {
+            suggestion,
+            link: Some(finding),
+            severity,
+            ..Self::error(file, line, col, "")
+        }
+    }
+
+    /// The diagnostic with its message written from its link finding (unchanged without one).
+    pub(crate) fn with_message(mut self) -> Self {
+        if let Some(f) = &self.link {
+            self.message = f.message(self.severity, self.suggestion.as_deref());
+        }
+        self
     }
 
     pub(crate) fn warning(

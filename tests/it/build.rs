@@ -630,7 +630,7 @@ fn the_books_own_output_has_no_broken_links_or_repeated_ids() {
         "{}",
         problems
             .iter()
-            .map(|p| p.message())
+            .map(|p| p.to_string())
             .collect::<Vec<_>>()
             .join("\n")
     );

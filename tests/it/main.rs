@@ -3,6 +3,7 @@
 mod common;
 
 mod authoring;
+mod bench_scripts;
 mod build;
 mod check;
 mod diagrams;

@@ -8,7 +8,7 @@ use crate::util::slug::{slug_of_file, slugify, strip_number};
 pub mod include;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub(crate) const LEVELS: [&str; 3] = ["beginner", "intermediate", "advanced"];
@@ -122,6 +122,7 @@ impl Book {
 }
 
 /// A file found under `notes/`, before parsing.
+#[derive(Clone)]
 struct Found {
     section: usize,
     path: PathBuf,
@@ -135,6 +136,50 @@ pub(crate) struct FileCache {
     /// Whether drafts were included, and the required keys, when the entries were parsed.
     drafts: bool,
     require: Vec<String>,
+    /// What the last walk of `notes/` found, when it found no error.
+    discovered: Option<Discovered>,
+    /// The files the watcher says changed since the last load (`serve`); `None`: unknown.
+    changed: Option<HashSet<PathBuf>>,
+}
+
+/// The sections, note files and misplaced Markdown files of one walk of `notes/`.
+type Discovered = (Vec<Section>, Vec<Found>, Vec<PathBuf>);
+
+impl FileCache {
+    /// Tell the next load which files changed since the last one (absolute paths, as the
+    /// watcher reports them): when they are all notes or included files it already knows,
+    /// it skips walking `notes/` and reads only those, without looking at any other file.
+    /// Paths named before a load that failed early still count: they add up until a load
+    /// has read the notes.
+    pub(crate) fn changed_since_last_load(&mut self, paths: &[PathBuf]) {
+        self.changed
+            .get_or_insert_with(HashSet::new)
+            .extend(paths.iter().cloned());
+    }
+
+    /// The watcher may have missed changes: the next load looks at every file.
+    pub(crate) fn changes_unknown(&mut self) {
+        self.changed = None;
+        self.discovered = None;
+    }
+
+    /// The last walk, when nothing that changed can alter it: every changed path under
+    /// `notes_dir` is a note file or an included file seen before, and still exists.
+    fn walk_unchanged(&self, notes_dir: &Path) -> Option<&Discovered> {
+        let changed = self.changed.as_ref()?;
+        let known = |p: &PathBuf| {
+            self.files.contains_key(p)
+                || self
+                    .files
+                    .values()
+                    .any(|c| c.deps.iter().any(|(d, _)| d == p))
+        };
+        changed
+            .iter()
+            .filter(|p| p.starts_with(notes_dir))
+            .all(|p| known(p) && p.is_file())
+            .then_some(self.discovered.as_ref()?)
+    }
 }
 
 type Parsed = Result<Option<Note>, Vec<Diagnostic>>;
@@ -163,14 +208,21 @@ fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec
         cache.require = settings.notes.require.clone();
     }
     let old = &cache.files;
+    let changed = cache.changed.take();
+    // Known unchanged: the watcher named neither the file nor what it includes; without the
+    // watcher's word, the file and its includes have the stamps they had.
+    let unchanged = |f: &Found, c: &Cached| match &changed {
+        Some(ch) => !ch.contains(&f.path) && c.deps.iter().all(|(p, _)| !ch.contains(p)),
+        None => {
+            let now = stamp(&f.path);
+            now.is_some() && c.stamp == now && c.deps.iter().all(|(p, s)| stamp(p) == *s)
+        }
+    };
     let fresh: Vec<Cached> = found
         .par_iter()
         .map(|f| {
-            let now = stamp(&f.path);
             if let Some(c) = old.get(&f.path)
-                && now.is_some()
-                && c.stamp == now
-                && c.deps.iter().all(|(p, s)| stamp(p) == *s)
+                && unchanged(f, c)
             {
                 let mut c = c.clone();
                 if let Ok(Some(n)) = &mut c.parsed {
@@ -178,6 +230,7 @@ fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec
                 }
                 return c;
             }
+            let now = stamp(&f.path);
             let (parsed, deps) = parse_file(settings, f);
             Cached {
                 stamp: now,
@@ -218,7 +271,14 @@ pub(crate) fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<
         )])
         .into());
     }
-    let (sections, found, nested) = discover(root, &notes_dir, &mut errors)?;
+    let (sections, found, nested) = match cache.walk_unchanged(&notes_dir) {
+        Some(d) => d.clone(),
+        None => {
+            let d = discover(root, &notes_dir, &mut errors)?;
+            cache.discovered = errors.is_empty().then(|| d.clone());
+            d
+        }
+    };
     let mut notes: Vec<Note> = Vec::with_capacity(found.len());
     let parsed = parse_all(settings, &found, cache);
     let mut sections = sections;

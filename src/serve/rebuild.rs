@@ -46,17 +46,21 @@ impl Builder {
 
     /// The first build; failing is reported like any rebuild, and the server starts anyway.
     pub(crate) fn initial(&mut self) {
-        self.rebuild(&[]);
+        self.rebuild(&[], false);
     }
 
-    /// Rebuild after `changed` (absolute paths) and publish the result or the errors.
-    pub(crate) fn rebuild(&mut self, changed: &[PathBuf]) {
+    /// Rebuild after `changed` (absolute paths; `exact` when they are all that changed) and
+    /// publish the result or the errors.
+    pub(crate) fn rebuild(&mut self, changed: &[PathBuf], exact: bool) {
         let t = Instant::now();
         let rel: Vec<String> = changed
             .iter()
             .map(|p| display_path(&self.settings.root, p))
             .collect();
-        if rel.iter().any(|p| p == "book.toml") {
+        let settings_changed = rel.iter().any(|p| p == "book.toml");
+        self.cache
+            .changed_since_last_build(changed, exact && !settings_changed);
+        if settings_changed {
             match Settings::load(&self.settings.root, &self.overrides) {
                 Ok(s) => self.settings = super::serve_settings(s),
                 Err(e) => return self.report_failure(t, &rel, &e),

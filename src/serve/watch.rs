@@ -44,7 +44,7 @@ pub(crate) fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher
     std::thread::Builder::new()
         .name("handbook-rebuild".into())
         .spawn(move || {
-            while let Some(batch) = next_batch(&rx, &builder) {
+            while let Some((batch, exact)) = next_batch(&rx, &builder) {
                 // A source folder created after the start is watched from then on.
                 for p in &batch {
                     if p.parent() == Some(root.as_path())
@@ -54,7 +54,7 @@ pub(crate) fn start(mut builder: Builder) -> Result<Arc<Mutex<RecommendedWatcher
                         let _ = w.watch(p, RecursiveMode::Recursive);
                     }
                 }
-                builder.rebuild(&batch);
+                builder.rebuild(&batch, exact);
                 if let Ok(mut w) = shared.lock() {
                     watch_include_dirs(&mut w, &builder, &mut include_dirs);
                 }
@@ -82,17 +82,21 @@ fn watch_include_dirs(
 
 /// Block until relevant events arrive, then collect until the burst is over.
 /// Returns `None` when the watcher is gone.
+/// With the batch, whether it is exact: `false` when the watcher reported an error or that
+/// events were dropped, so other files may have changed too.
 fn next_batch(
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
     b: &Builder,
-) -> Option<Vec<PathBuf>> {
+) -> Option<(Vec<PathBuf>, bool)> {
+    let mut exact = true;
     loop {
-        let mut batch = collect(rx, b)?;
+        let (mut batch, all_seen) = collect(rx, b)?;
+        exact &= all_seen;
         // Editors save through temp files that are gone by now (`sedX1b2`): keep what exists
         // and what looks like a deleted source file.
         batch.retain(|p| p.exists() || p.extension().is_some());
         if !batch.is_empty() {
-            return Some(batch);
+            return Some((batch, exact));
         }
     }
 }
@@ -100,10 +104,11 @@ fn next_batch(
 fn collect(
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
     b: &Builder,
-) -> Option<Vec<PathBuf>> {
+) -> Option<(Vec<PathBuf>, bool)> {
     let root = &b.settings.root;
     let output = &b.settings.output;
     let mut batch: Vec<PathBuf> = Vec::new();
+    let mut all_seen = true;
     let mut started: Option<Instant> = None;
     loop {
         let ev = match started {
@@ -117,7 +122,11 @@ fn collect(
                 }
             }
         };
-        let Ok(ev) = ev else { continue };
+        let Ok(ev) = ev else {
+            all_seen = false;
+            continue;
+        };
+        all_seen &= !ev.need_rescan();
         if matches!(ev.kind, EventKind::Access(_)) {
             continue;
         }
@@ -129,7 +138,7 @@ fn collect(
             }
         }
     }
-    Some(batch)
+    Some((batch, all_seen))
 }
 
 /// Whether a changed path can affect the site: `book.toml` or a file under a source folder,

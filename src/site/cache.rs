@@ -31,6 +31,17 @@ impl Cache {
         }
     }
 
+    /// Which source files changed since the last build (absolute paths, from the watcher):
+    /// the next build reads only those notes instead of walking `notes/`. With `exact` false
+    /// (the watcher may have missed events), the next build looks at every file.
+    pub fn changed_since_last_build(&mut self, paths: &[std::path::PathBuf], exact: bool) {
+        if exact {
+            self.files.changed_since_last_load(paths);
+        } else {
+            self.files.changes_unknown();
+        }
+    }
+
     /// After a one-shot build's compose: drop what only a next build would use, and the
     /// notes' search text (it is in `search-index.js` now; nothing after compose reads it).
     pub(super) fn forget_between_builds(&mut self, rendered: &mut [Arc<RenderedNote>]) {
@@ -60,6 +71,8 @@ pub(crate) struct ComposeCache {
     pub(super) skeleton: Option<(u64, Vec<Piece>)>,
     /// The all-notes page of the last two builds, whose memory is reused.
     pub(super) index_page: Recycle,
+    /// Each note's part of the search index (not kept by a one-shot build).
+    pub(super) search: super::search_index::SearchCache,
     /// Nothing is kept for a next build: each note's all-notes view and search fragment are
     /// written straight into their files instead of being kept per note (less memory).
     pub(super) single: bool,

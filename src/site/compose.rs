@@ -309,6 +309,7 @@ fn make_pages(
     let plan = &*plan;
     let spare = cache.index_page.take();
     let single = cache.single;
+    let search = (!single).then_some(&mut cache.search);
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
         || all_notes(common, tera, &plan.html, old_skeleton, single, spare),
         || {
@@ -317,7 +318,7 @@ fn make_pages(
                 || {
                     rayon::join(
                         || tag_pages(common, tera, plan),
-                        || search_index::files(common.book, common.rendered),
+                        || search_index::files(common.book, common.rendered, search),
                     )
                 },
             )

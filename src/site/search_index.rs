@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Longest text kept per heading chunk for snippets (the index itself covers all of it).
 const SNIPPET_CHARS: usize = 1200;
@@ -232,20 +233,13 @@ fn part_js(key: &str, json: &str) -> String {
 }
 
 /// Every file of the search index: `search-index.js` (the manifest) and the pieces under
-/// `search-index/`, as (site path, contents).
+/// `search-index/`, as (site path, contents). With `cache` (`serve`), only the notes whose
+/// rendering changed are read again; the files are the same either way.
 pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
+    cache: Option<&mut SearchCache>,
 ) -> Vec<(String, String)> {
-    let per_note: Vec<(Postings, String)> = book
-        .notes
-        .par_iter()
-        .map(|n| {
-            let r = &rendered[n.index];
-            let entry = serde_json::to_string(&note_entry(book, n.index, r)).unwrap_or_default();
-            (note_postings(book, n.index, r), entry)
-        })
-        .collect();
     // Chunk ids are note * stride + chunk, so the browser can tell a chunk's note.
     let stride = rendered
         .iter()
@@ -254,8 +248,34 @@ pub(crate) fn files(
         .unwrap_or(1)
         .max(1) as u64;
     let mut out = Vec::new();
-    let shard_firsts = term_shards(&per_note, stride, &mut out);
-    let group = note_groups(&per_note, &mut out);
+    let (shard_firsts, group) = match cache {
+        None => {
+            let per_note: Vec<(Postings, String)> = book
+                .notes
+                .par_iter()
+                .map(|n| index_note(book, n.index, &rendered[n.index]))
+                .collect();
+            let terms = merge_terms(per_note.iter().map(|(t, _)| t), stride);
+            let entries: Vec<&str> = per_note.iter().map(|(_, e)| e.as_str()).collect();
+            (
+                term_shards(&terms, &mut out),
+                note_groups(&entries, &mut out),
+            )
+        }
+        Some(cache) => {
+            cache.update(book, rendered);
+            let terms = cache.terms(book, stride);
+            let entries: Vec<&str> = book
+                .notes
+                .iter()
+                .map(|n| cache.notes[&n.rel_path].entry.as_str())
+                .collect();
+            (
+                term_shards(&terms, &mut out),
+                note_groups(&entries, &mut out),
+            )
+        }
+    };
     // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old one.
     let mut h = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&out, &mut h);
@@ -274,15 +294,19 @@ pub(crate) fn files(
     out
 }
 
-/// Merge the notes' postings per term and cut the sorted terms into shards of about
-/// `SHARD_BYTES`; returns each shard's first term.
-fn term_shards(
-    per_note: &[(Postings, String)],
+/// One note's terms with their postings, and its note-file entry as JSON.
+fn index_note<'a>(book: &'a Book, position: usize, r: &'a RenderedNote) -> (Postings<'a>, String) {
+    let entry = serde_json::to_string(&note_entry(book, position, r)).unwrap_or_default();
+    (note_postings(book, position, r), entry)
+}
+
+/// Every term of the book with its postings (note position folded in), sorted by term.
+fn merge_terms<'a, 'p: 'a>(
+    per_note: impl Iterator<Item = &'a Postings<'p>>,
     stride: u64,
-    out: &mut Vec<(String, String)>,
-) -> Vec<String> {
+) -> Vec<(&'a str, Vec<u64>)> {
     let mut postings: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
-    for (position, (terms, _)) in per_note.iter().enumerate() {
+    for (position, terms) in per_note.enumerate() {
         let base = position as u64 * stride * BITS;
         for (t, list) in terms {
             postings
@@ -293,6 +317,107 @@ fn term_shards(
     }
     let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms
+}
+
+/// What `serve` keeps of each note's part of the index between builds: its terms (interned,
+/// so a term is stored once for the whole book) with their postings, and its note-file entry.
+#[derive(Default)]
+pub(crate) struct SearchCache {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    notes: std::collections::HashMap<String, NoteIndex>,
+}
+
+/// One note's part of the index, with what it was made from: the rendering, the position
+/// (the note's number) and the front matter it reads (`meta_key`).
+struct NoteIndex {
+    rendered: std::sync::Arc<RenderedNote>,
+    position: usize,
+    meta_key: (String, String, Vec<String>),
+    terms: Vec<(u32, Vec<u64>)>,
+    entry: String,
+}
+
+/// What a note's index part reads besides its rendering: slug, title and tags.
+fn meta_key(n: &crate::book::Note) -> (String, String, Vec<String>) {
+    (n.slug.clone(), n.meta.title.clone(), n.meta.tags.clone())
+}
+
+impl SearchCache {
+    /// Index again the notes whose rendering, position, slug, title or tags changed; forget
+    /// removed notes.
+    fn update(&mut self, book: &Book, rendered: &[std::sync::Arc<RenderedNote>]) {
+        let stale: Vec<usize> = book
+            .notes
+            .iter()
+            .filter(|n| {
+                !self.notes.get(&n.rel_path).is_some_and(|c| {
+                    std::sync::Arc::ptr_eq(&c.rendered, &rendered[n.index])
+                        && c.position == n.index
+                        && (&c.meta_key.0, &c.meta_key.1, &c.meta_key.2)
+                            == (&n.slug, &n.meta.title, &n.meta.tags)
+                })
+            })
+            .map(|n| n.index)
+            .collect();
+        let fresh: Vec<(Postings, String)> = stale
+            .par_iter()
+            .map(|&i| index_note(book, i, &rendered[i]))
+            .collect();
+        for (&i, (terms, entry)) in stale.iter().zip(fresh) {
+            let terms = terms
+                .into_iter()
+                .map(|(t, list)| (self.intern(&t), list))
+                .collect();
+            let index = NoteIndex {
+                rendered: rendered[i].clone(),
+                position: i,
+                meta_key: meta_key(&book.notes[i]),
+                terms,
+                entry,
+            };
+            self.notes.insert(book.notes[i].rel_path.clone(), index);
+        }
+        if self.notes.len() > book.notes.len() {
+            let now: std::collections::HashSet<&str> =
+                book.notes.iter().map(|n| n.rel_path.as_str()).collect();
+            self.notes.retain(|k, _| now.contains(k.as_str()));
+        }
+    }
+
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(term.into());
+        self.ids.insert(term.into(), id);
+        id
+    }
+
+    /// Every term of the book with its postings, sorted by term (as `merge_terms`).
+    fn terms(&self, book: &Book, stride: u64) -> Vec<(&str, Vec<u64>)> {
+        let mut lists: Vec<Vec<u64>> = vec![Vec::new(); self.names.len()];
+        for n in &book.notes {
+            let base = n.index as u64 * stride * BITS;
+            for (id, list) in &self.notes[&n.rel_path].terms {
+                lists[*id as usize].extend(list.iter().map(|p| base + p));
+            }
+        }
+        let mut terms: Vec<(&str, Vec<u64>)> = lists
+            .into_iter()
+            .enumerate()
+            .filter(|(_, l)| !l.is_empty())
+            .map(|(id, l)| (&*self.names[id], l))
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        terms
+    }
+}
+
+/// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.
+fn term_shards(terms: &[(&str, Vec<u64>)], out: &mut Vec<(String, String)>) -> Vec<String> {
     let mut firsts = Vec::new();
     let mut body = String::new();
     let mut first: Option<&str> = None;
@@ -307,7 +432,7 @@ fn term_shards(
             body.clear();
         }
     };
-    for (t, list) in &terms {
+    for (t, list) in terms {
         if first.is_none() {
             first = Some(t);
         } else {
@@ -320,7 +445,7 @@ fn term_shards(
             if i > 0 {
                 body.push(',');
             }
-            body.push_str(&(p - prev).to_string());
+            let _ = write!(body, "{}", p - prev);
             prev = *p;
         }
         body.push(']');
@@ -333,15 +458,11 @@ fn term_shards(
 }
 
 /// Write the note files, each holding `group` consecutive notes; returns `group`.
-fn note_groups(per_note: &[(Postings, String)], out: &mut Vec<(String, String)>) -> usize {
-    let total: usize = per_note.iter().map(|(_, e)| e.len()).sum();
-    let group = (per_note.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
-    for (g, notes) in per_note.chunks(group).enumerate() {
-        let json = notes
-            .iter()
-            .map(|(_, e)| e.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+fn note_groups(entries: &[&str], out: &mut Vec<(String, String)>) -> usize {
+    let total: usize = entries.iter().map(|e| e.len()).sum();
+    let group = (entries.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
+    for (g, notes) in entries.chunks(group).enumerate() {
+        let json = notes.join(",");
         let key = format!("n{g}");
         out.push((
             format!("{DIR}/{key}.js"),

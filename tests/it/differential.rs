@@ -55,19 +55,26 @@ type Edit = Vec<(String, Option<String>)>;
 
 /// Apply `edits` one after the other, rebuilding with one persistent cache as `serve` does; after
 /// each, the cached site must equal a one-shot build of the same sources.
-fn serve_matches_one_shot(root: &Path, edits: &[(&str, Edit)]) {
+/// With `tell`, each rebuild is told the files the edit wrote, as the watcher tells `serve`'s
+/// (so it reads only those); without, it finds them by their modification stamps.
+fn serve_matches_one_shot(root: &Path, edits: &[(&str, Edit)], tell: bool) {
     let settings = serve_settings(root);
     let original = one_shot(&settings);
     let mut cache = Cache::default();
     let first = site::build_with(&settings, &mut cache, &Progress::hidden()).expect("first");
     assert_eq!(differences(&original, &first.files), Vec::<String>::new());
     for (what, edit) in edits {
+        let mut written = Vec::new();
         for (rel, text) in edit {
-            let p = root.join(rel);
+            let p = settings.root.join(rel);
             match text {
                 Some(t) => std::fs::write(&p, t).unwrap(),
                 None => std::fs::remove_file(&p).unwrap(),
             }
+            written.push(p);
+        }
+        if tell {
+            cache.changed_since_last_build(&written, true);
         }
         let served = site::build_with(&settings, &mut cache, &Progress::hidden())
             .unwrap_or_else(|e| panic!("after `{what}`: {e:#}"))
@@ -261,14 +268,24 @@ fn corpus(n: usize) -> TestBook {
 fn serve_after_edits_equals_a_one_shot_build_of_the_real_book() {
     let b = real_book();
     let run = edit_run(b.root());
-    serve_matches_one_shot(b.root(), &run);
+    serve_matches_one_shot(b.root(), &run, false);
 }
 
 #[test]
 fn serve_after_edits_equals_a_one_shot_build_of_300_generated_notes() {
     let b = corpus(300);
     let run = edit_run(b.root());
-    serve_matches_one_shot(b.root(), &run);
+    serve_matches_one_shot(b.root(), &run, false);
+}
+
+/// As `serve` runs: each rebuild told the changed files, reading only those (a new note, a
+/// removed one and a section's `_section.toml` make it walk `notes/` again).
+#[test]
+fn serve_told_what_changed_equals_a_one_shot_build_of_the_real_book_and_300_notes() {
+    for b in [real_book(), corpus(300)] {
+        let run = edit_run(b.root());
+        serve_matches_one_shot(b.root(), &run, true);
+    }
 }
 
 /// The body of each note (`<article class="note" id=SLUG>`'s `note-body`) in an all-notes page.

@@ -277,8 +277,15 @@ await test("theme toggle persists across reload, applied before scripts run (no 
   const dark = await bg();
   assert(dark !== light, "background changed");
   assert((await page.getAttribute(".theme-toggle", "aria-label")).includes("light"), "label says what it does next");
-  // Chromium stores localStorage asynchronously: let each choice land before reloading.
-  const stored = (t) => page.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t).then(() => page.waitForTimeout(300));
+  // Chromium hands localStorage to the browser process asynchronously, later on a busy machine:
+  // reload only once another page of the context reads the choice (what a reload will read).
+  const stored = async (t) => {
+    await page.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t);
+    const probe = await context.newPage();
+    await probe.goto(NOTE);
+    await probe.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t, { timeout: 15000 });
+    await probe.close();
+  };
   await stored("dark");
   // On reload, record the theme the moment <body> is parsed: before app.js (deferred) can run.
   await page.addInitScript(() => {

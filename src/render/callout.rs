@@ -296,34 +296,9 @@ fn start_callout<'a>(
         j += 1;
     }
     let marker = parse_marker(&text)?;
-    let at = events[para + 1].1.start;
-    let kind = kind_named(&marker.name).unwrap_or_else(|| {
-        let hint = nearest(&marker.name)
-            .map(|n| format!(" Did you mean `{n}`?"))
-            .unwrap_or_default();
-        warn(
-            at,
-            format!(
-                "unknown callout type `[!{}]`: drawn as a note.{hint} Known types: {}",
-                marker.name,
-                known_names()
-            ),
-        );
-        &KINDS[0]
-    });
-    // The title is the rest of the first line: what follows the marker up to a line break.
-    let rest = text[marker.len..].trim_start().to_string();
+    let kind = kind_or_note(&marker.name, events[para + 1].1.start, warn);
     let range = events[i].1.clone();
-    let mut title: Events<'a> = Vec::new();
-    if !rest.is_empty() {
-        title.push((Event::Text(rest.into()), range.clone()));
-    }
-    let (first, k) = first_line(events, j);
-    title.extend(first);
-    // The marker may end inside a text event: the title starts at the next non-space.
-    if let Some((Event::Text(t), _)) = title.first_mut() {
-        *t = t.trim_start().to_string().into();
-    }
+    let (title, k) = title_events(events, j, &text[marker.len..], range.clone());
     let custom = title
         .iter()
         .any(|(e, _)| !matches!(e, Event::Text(t) if t.trim().is_empty()));
@@ -352,6 +327,46 @@ fn start_callout<'a>(
         None => "</div></div>\n",
     };
     Some((produced, next, close))
+}
+
+/// The kind a marker names; an unknown name is a note, with a warning at `at` naming the
+/// nearest known type.
+fn kind_or_note(name: &str, at: usize, warn: &mut dyn FnMut(usize, String)) -> &'static Kind {
+    kind_named(name).unwrap_or_else(|| {
+        let hint = nearest(name)
+            .map(|n| format!(" Did you mean `{n}`?"))
+            .unwrap_or_default();
+        warn(
+            at,
+            format!(
+                "unknown callout type `[!{name}]`: drawn as a note.{hint} Known types: {}",
+                known_names()
+            ),
+        );
+        &KINDS[0]
+    })
+}
+
+/// The title: `after_marker` (the marker's text event after `[!type]`) and the rest of the
+/// first line from event `j`; with the index of the event after the first line.
+fn title_events<'a>(
+    events: &Events<'a>,
+    j: usize,
+    after_marker: &str,
+    range: Range<usize>,
+) -> (Events<'a>, usize) {
+    let rest = after_marker.trim_start().to_string();
+    let mut title: Events<'a> = Vec::new();
+    if !rest.is_empty() {
+        title.push((Event::Text(rest.into()), range));
+    }
+    let (first, k) = first_line(events, j);
+    title.extend(first);
+    // The marker may end inside a text event: the title starts at the next non-space.
+    if let Some((Event::Text(t), _)) = title.first_mut() {
+        *t = t.trim_start().to_string().into();
+    }
+    (title, k)
 }
 
 /// The callout's opening tag and the start of its title line, up to the title text.

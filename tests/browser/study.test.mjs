@@ -118,7 +118,16 @@ for (const [scheme, at] of origins) {
     await page.addStyleTag({ content: tall });
     const y = await page.evaluate(() => { const a = document.getElementById("plain"); return a.getBoundingClientRect().top + scrollY + 900; });
     await page.evaluate((y) => window.scrollTo(0, y), y);
-    await page.waitForTimeout(900);
+    // The position is saved a moment after scrolling stops, and Chromium hands localStorage to
+    // the browser process later still on a busy machine: go on once another page reads it.
+    const savedHere = () => Object.keys(localStorage).some((k) => {
+      try { const d = JSON.parse(localStorage.getItem(k)); return !!(d && d.last && d.last.slug === "plain"); } catch (e) { return false; }
+    });
+    await page.waitForFunction(savedHere, null, { timeout: 15000 });
+    const probe = await context.newPage();
+    await probe.goto(at("404.html"));
+    await probe.waitForFunction(savedHere, null, { timeout: 15000 });
+    await probe.close();
     await page.goto(at("index.html"));
     await page.addStyleTag({ content: tall });
     const link = await page.textContent(".study-continue");

@@ -39,6 +39,17 @@ export async function test(name, fn) {
   try { await fn(); passes++; console.log("ok   " + name); }
   catch (e) { failures++; console.log("FAIL " + name + "\n     " + (e && e.stack || e)); }
 }
+/* Chromium hands localStorage to its browser process asynchronously, later on a busy machine:
+   wait until `page` holds what `stored(arg)` looks for, then until a new page of the context at
+   `url` reads it too (what a reload or the next navigation will read). */
+export async function storageSettled(context, page, url, stored, arg) {
+  await page.waitForFunction(stored, arg, { timeout: 15000 });
+  const probe = await context.newPage();
+  await probe.goto(url);
+  await probe.waitForFunction(stored, arg, { timeout: 15000 });
+  await probe.close();
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error(msg || "assertion failed"); }
 /** Print the summary and exit non-zero when anything failed. */
 export function done() {

@@ -1,7 +1,7 @@
 // The reader's experience of a built book, in headless Chromium: filters, search, theme, drawer, no-JS, axe.
 // usage: node reader.test.mjs <built site folder> [note slug]
 // SHOTS=<folder> also saves screenshots of both page types at desktop and phone widths, light and dark.
-import { launch, openPage, test, assert, done } from "./lib.mjs";
+import { launch, openPage, test, assert, done, storageSettled } from "./lib.mjs";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -277,15 +277,8 @@ await test("theme toggle persists across reload, applied before scripts run (no 
   const dark = await bg();
   assert(dark !== light, "background changed");
   assert((await page.getAttribute(".theme-toggle", "aria-label")).includes("light"), "label says what it does next");
-  // Chromium hands localStorage to the browser process asynchronously, later on a busy machine:
-  // reload only once another page of the context reads the choice (what a reload will read).
-  const stored = async (t) => {
-    await page.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t);
-    const probe = await context.newPage();
-    await probe.goto(NOTE);
-    await probe.waitForFunction((t) => localStorage.getItem("handbook-theme") === t, t, { timeout: 15000 });
-    await probe.close();
-  };
+  // Reload only once the choice is stored where a reload reads it.
+  const stored = (t) => storageSettled(context, page, NOTE, (t) => localStorage.getItem("handbook-theme") === t, t);
   await stored("dark");
   // On reload, record the theme the moment <body> is parsed: before app.js (deferred) can run.
   await page.addInitScript(() => {

@@ -3,7 +3,7 @@
 // filter, continue reading, progress export/import (and refusals), review sessions with an
 // injected clock, keys, axe on review.html, and the pages without JavaScript.
 // Args: <study site> <exported file> <another book's site>.
-import { launch, openPage, test, assert, done } from "./lib.mjs";
+import { launch, openPage, test, assert, done, storageSettled } from "./lib.mjs";
 import { createServer } from "node:http";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -118,16 +118,12 @@ for (const [scheme, at] of origins) {
     await page.addStyleTag({ content: tall });
     const y = await page.evaluate(() => { const a = document.getElementById("plain"); return a.getBoundingClientRect().top + scrollY + 900; });
     await page.evaluate((y) => window.scrollTo(0, y), y);
-    // The position is saved a moment after scrolling stops, and Chromium hands localStorage to
-    // the browser process later still on a busy machine: go on once another page reads it.
-    const savedHere = () => Object.keys(localStorage).some((k) => {
-      try { const d = JSON.parse(localStorage.getItem(k)); return !!(d && d.last && d.last.slug === "plain"); } catch (e) { return false; }
+    // The position is saved a moment after scrolling stops: go on once it is stored where the
+    // next page reads it.
+    const saved = (slug) => Object.keys(localStorage).some((k) => {
+      try { const d = JSON.parse(localStorage.getItem(k)); return !!(d && d.last && d.last.slug === slug); } catch (e) { return false; }
     });
-    await page.waitForFunction(savedHere, null, { timeout: 15000 });
-    const probe = await context.newPage();
-    await probe.goto(at("404.html"));
-    await probe.waitForFunction(savedHere, null, { timeout: 15000 });
-    await probe.close();
+    await storageSettled(context, page, at("404.html"), saved, "plain");
     await page.goto(at("index.html"));
     await page.addStyleTag({ content: tall });
     const link = await page.textContent(".study-continue");

@@ -205,20 +205,18 @@ impl<'h> Scanner<'h> {
     fn run(&mut self, html: &'h str, stop: usize) {
         let mut tok = Tokenizer::at(html, self.i);
         tok.stop_at(stop);
-        let mut at = tok.pos();
-        while let Some(t) = tok.next() {
+        while let Some(t) = tok.next_markup() {
             match t {
                 // `</a>` ends a link's text.
-                Token::End { name, .. } if name == "a" => {
+                Token::End(tag) if tag.is("a") => {
                     if let Some((idx, start)) = self.open_a.take() {
-                        let (start, len) = TextAt::range(start, at);
+                        let (start, len) = TextAt::range(start, tag.offset);
                         self.out.urls[idx].text_at = TextAt::Content { start, len };
                     }
                 }
                 Token::Start(tag) => self.start_tag(&tag, tok.attrs(), tok.pos()),
                 _ => {}
             }
-            at = tok.pos();
         }
         self.i = tok.pos();
     }

@@ -25,8 +25,8 @@ pub enum Token<'h> {
     RawText(&'h str),
     /// A comment, doctype, processing instruction or other `<!...>` / `<?...>`.
     Comment(&'h str),
-    /// An end tag `</name ...>`, its name lower-cased.
-    End { name: Cow<'h, str>, raw: &'h str },
+    /// An end tag `</name ...>`.
+    End(EndTag<'h>),
     /// A start tag; its attributes are in [`Tokenizer::attrs`] until the next token is read.
     Start(StartTag<'h>),
 }
@@ -36,9 +36,34 @@ impl<'h> Token<'h> {
     pub fn raw(&self) -> &'h str {
         match self {
             Token::Text(s) | Token::RawText(s) | Token::Comment(s) => s,
-            Token::End { raw, .. } => raw,
+            Token::End(t) => t.raw,
             Token::Start(t) => t.raw,
         }
+    }
+}
+
+/// An end tag. Its name is read only when asked for: a page has as many end tags as start
+/// tags, and the link check looks at one name (`a`) only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndTag<'h> {
+    /// The tag exactly as written, `</` to `>`.
+    pub raw: &'h str,
+    /// Byte offset of the `<` in the page.
+    pub offset: usize,
+}
+
+impl<'h> EndTag<'h> {
+    /// The name, lower case.
+    pub fn name(&self) -> Cow<'h, str> {
+        tag_name(&self.raw[2..])
+    }
+
+    /// Whether the name is `name` (given in lower case), compared without case.
+    pub fn is(&self, name: &str) -> bool {
+        let b = &self.raw.as_bytes()[2..];
+        b.len() >= name.len()
+            && b[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && b.get(name.len()).is_none_or(|&c| is(c, NAME_END))
     }
 }
 
@@ -138,6 +163,7 @@ impl<'h> Tokenizer<'h> {
 
     /// The next token, or `None` at the end of the page (or at the limit).
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn next(&mut self) -> Option<Token<'h>> {
         let (html, b, start) = (self.html, self.html.as_bytes(), self.pos);
         if let Some(name) = self.raw_text.take() {
@@ -163,12 +189,11 @@ impl<'h> Tokenizer<'h> {
             self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
             Token::Comment(&html[start..self.pos])
         } else if rest.starts_with(b"</") && rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
-            let name = tag_name(&html[start + 2..]);
             self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
-            Token::End {
-                name,
+            Token::End(EndTag {
                 raw: &html[start..self.pos],
-            }
+                offset: start,
+            })
         } else if rest.starts_with(b"</") {
             // `</>` and `</ x>`: ignored as markup.
             self.pos = after(memchr::memchr(b'>', rest).map(|e| e + 1));
@@ -180,6 +205,21 @@ impl<'h> Tokenizer<'h> {
             Token::Text(&html[start..self.pos])
         };
         Some(token)
+    }
+
+    /// The next token that is not text, which is stepped over (for readers that look only at
+    /// markup, such as the link check: a page has about as many text runs as tags).
+    pub(crate) fn next_markup(&mut self) -> Option<Token<'h>> {
+        loop {
+            let b = self.html.as_bytes();
+            if self.raw_text.is_none() && b.get(self.pos).is_some_and(|&c| c != b'<') {
+                self.pos = memchr::memchr(b'<', &b[self.pos..]).map_or(b.len(), |p| self.pos + p);
+            }
+            match self.next()? {
+                Token::Text(_) => {}
+                token => return Some(token),
+            }
+        }
     }
 
     /// Read the start tag at `start`; a tag cut off by the end of the page is text.
@@ -215,6 +255,8 @@ const NAME_END: u8 = 2;
 /// Ends an unquoted attribute value: whitespace, `>`.
 const VALUE_END: u8 = 4;
 const UPPER: u8 = 8;
+/// `=`, which ends an attribute's name.
+const EQ: u8 = 16;
 
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -226,6 +268,7 @@ static CLASS: [u8; 256] = {
     }
     t[b'/' as usize] = NAME_END;
     t[b'>' as usize] = NAME_END | VALUE_END;
+    t[b'=' as usize] = EQ;
     let mut c = b'A';
     while c <= b'Z' {
         t[c as usize] = UPPER;
@@ -260,6 +303,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Option<(usize, bool)> {
     let b = html.as_bytes();
     let mut i = start;
+    let mut seen = 0u64;
     loop {
         let mut slash = false;
         while i < b.len() && (is(b[i], WS) || b[i] == b'/') {
@@ -271,12 +315,8 @@ fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Optio
         }
         // The first character is part of the name even when it is `=`.
         let ns = i;
-        i += 1;
-        while i < b.len() && !is(b[i], NAME_END) && b[i] != b'=' {
-            i += 1;
-        }
-        let name = lower(&html[ns..i]);
-        i = skip_ws(b, i);
+        let (name, end) = name_at(html, ns, NAME_END | EQ);
+        i = skip_ws(b, end);
         let attr = if b.get(i) == Some(&b'=') {
             i = skip_ws(b, i + 1);
             let (vs, ve, next) = match b.get(i)? {
@@ -305,7 +345,11 @@ fn attributes<'h>(html: &'h str, start: usize, out: &mut Vec<Attr<'h>>) -> Optio
                 has_value: false,
             }
         };
-        if !out.iter().any(|a| a.name == attr.name) {
+        // A repeat is rare: names are compared only when one of the same length and first
+        // byte was seen before.
+        let key = 1u64 << ((attr.name.len() * 7 + usize::from(attr.name.as_bytes()[0])) & 63);
+        if seen & key == 0 || !out.iter().any(|a| a.name == attr.name) {
+            seen |= key;
             out.push(attr);
         }
     }
@@ -334,16 +378,36 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
 
 /// The tag name at the start of `s` (up to a space, `/` or `>`), lower case.
 fn tag_name(s: &str) -> Cow<'_, str> {
-    lower(&s[..skip_until(s.as_bytes(), 0, NAME_END)])
+    name_at(s, 0, NAME_END).0
 }
 
-/// `s` in ASCII lower case, borrowed when it already is.
-fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|c| is(c, UPPER)) {
-        Cow::Owned(s.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(s)
+/// The name that starts at `start` (whatever its first byte) and ends before the next byte
+/// in class `end` (or at the end of `s`), in ASCII lower case, borrowed when it already is;
+/// and the offset where it ends. One pass: each byte's class says both whether it ends the
+/// name and whether it is upper case.
+#[inline]
+fn name_at(s: &str, start: usize, end: u8) -> (Cow<'_, str>, usize) {
+    let b = s.as_bytes();
+    let Some(&first) = b.get(start) else {
+        return (Cow::Borrowed(""), start);
+    };
+    let mut seen = CLASS[first as usize];
+    let mut i = start + 1;
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[c as usize];
+        if class & end != 0 {
+            break;
+        }
+        seen |= class;
+        i += 1;
     }
+    let name = &s[start..i];
+    let name = if seen & UPPER != 0 {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    (name, i)
 }
 
 /// Decode the character references of an attribute value (`&amp;`, `&#x2F;`, `&#47;`, the
@@ -502,7 +566,7 @@ mod tests {
                 Token::Text(s) => format!("text {s}"),
                 Token::RawText(s) => format!("raw {s}"),
                 Token::Comment(_) => "comment".into(),
-                Token::End { name, .. } => format!("/{name}"),
+                Token::End(t) => format!("/{}", t.name()),
                 Token::Start(t) => format!("{}{}", t.name, if t.self_closing { "/" } else { "" }),
             })
             .collect();
@@ -548,6 +612,51 @@ mod tests {
         assert_eq!(t.attrs()[0].offset, html.find("x\"").unwrap());
         // A tag cut off by the end of the page is text.
         assert_eq!(all("<a href=\"x"), [Token::Text("<a href=\"x")]);
+    }
+
+    #[test]
+    fn repeats_dropped_whatever_their_case() {
+        let html = "<a ID=1 x=2 id=3 Id=4 X=5 y=6 href=7 HREF=8>";
+        let mut t = Tokenizer::new(html);
+        assert!(matches!(t.next(), Some(Token::Start(_))));
+        let got: Vec<(&str, &str)> = t
+            .attrs()
+            .iter()
+            .map(|a| (a.name.as_ref(), a.value))
+            .collect();
+        assert_eq!(got, [("id", "1"), ("x", "2"), ("y", "6"), ("href", "7")]);
+    }
+
+    #[test]
+    fn end_tags_named_on_demand() {
+        let mut t = Tokenizer::new("</A></ab><a></Abbr x><a/>");
+        let mut ends = Vec::new();
+        while let Some(tok) = t.next_markup() {
+            if let Token::End(e) = tok {
+                ends.push((e.name().into_owned(), e.is("a"), e.offset));
+            }
+        }
+        assert_eq!(
+            ends,
+            [
+                ("a".to_string(), true, 0),
+                ("ab".to_string(), false, 4),
+                ("abbr".to_string(), false, 12)
+            ]
+        );
+    }
+
+    #[test]
+    fn markup_only_reading_skips_text() {
+        let html = "one<p>two<!--c-->three</p>four<script>x<y</script>";
+        let mut t = Tokenizer::new(html);
+        let raws: Vec<&str> = std::iter::from_fn(|| t.next_markup())
+            .map(|t| t.raw())
+            .collect();
+        assert_eq!(
+            raws,
+            ["<p>", "<!--c-->", "</p>", "<script>", "x<y", "</script>"]
+        );
     }
 
     #[test]

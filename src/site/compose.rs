@@ -100,7 +100,7 @@ pub(crate) fn compose_cached(
     cache.index_page.keep(&index);
     files.insert("index.html".into(), index);
     for (path, js) in made.search_index {
-        files.insert(path, js.into_bytes().into());
+        files.insert(path, js);
     }
     for (path, key, bytes) in made.pages {
         pages_now.insert(path, (key, bytes));
@@ -294,7 +294,7 @@ struct Made {
     /// Note and tag pages: path, key, bytes.
     pages: Vec<(String, u64, Bytes)>,
     /// The search index's files: path, script.
-    search_index: Vec<(String, String)>,
+    search_index: Vec<(String, Bytes)>,
 }
 
 /// The big, independent parts in parallel: the all-notes page, the note pages, the tag pages

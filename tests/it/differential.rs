@@ -334,3 +334,40 @@ fn build_and_export_agree_with_the_all_notes_page() {
     build_and_export_agree(&real_book());
     build_and_export_agree(&corpus(300));
 }
+
+/// A body edit in `serve` writes again only the search pieces the note's terms fall in: every
+/// other piece is the very allocation of the build before (and the whole site still equals a
+/// one-shot build, as the tests above check).
+#[test]
+fn a_body_edit_writes_few_search_pieces_again() {
+    let b = corpus(1500);
+    let settings = serve_settings(b.root());
+    let mut cache = Cache::default();
+    let before = site::build_with(&settings, &mut cache, &Progress::hidden()).unwrap();
+    let notes = note_files(b.root());
+    let target = &notes[notes.len() / 2];
+    let text = std::fs::read_to_string(target).unwrap();
+    std::fs::write(target, format!("{text}\nA sentence with zebra words.\n")).unwrap();
+    cache.changed_since_last_build(std::slice::from_ref(target), true);
+    let after = site::build_with(&settings, &mut cache, &Progress::hidden()).unwrap();
+    let pieces: Vec<&String> = before
+        .files
+        .keys()
+        .filter(|k| k.starts_with("search-index/"))
+        .collect();
+    let rewritten: Vec<&&String> = pieces
+        .iter()
+        .filter(|k| !std::sync::Arc::ptr_eq(&before.files[**k], &after.files[**k]))
+        .collect();
+    assert!(pieces.len() > 10, "{} pieces", pieces.len());
+    assert!(
+        !rewritten.is_empty() && rewritten.len() * 3 < pieces.len(),
+        "{} of {} pieces rewritten: {rewritten:?}",
+        rewritten.len(),
+        pieces.len()
+    );
+    assert_eq!(
+        differences(&one_shot(&settings), &after.files),
+        Vec::<String>::new()
+    );
+}

@@ -9,12 +9,17 @@
 //! `file://` too) and the single-file export can inline them all.
 
 use crate::book::Book;
+use crate::output::Bytes;
 use crate::render::markdown::RenderedNote;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+mod cache;
+pub(crate) use cache::SearchCache;
 
 /// Longest text kept per heading chunk for snippets (the index itself covers all of it).
 const SNIPPET_CHARS: usize = 1200;
@@ -232,14 +237,36 @@ fn part_js(key: &str, json: &str) -> String {
     )
 }
 
+/// One file of the index: its site path, its contents (shared, so that a piece `serve` did not
+/// need to write again is the very same allocation as in the last build) and a hash of them.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub(crate) path: String,
+    pub(crate) bytes: Bytes,
+    hash: u64,
+}
+
+impl Part {
+    fn new(key: &str, json: &str) -> Part {
+        let js = part_js(key, json);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        js.hash(&mut h);
+        Part {
+            path: format!("{DIR}/{key}.js"),
+            bytes: std::sync::Arc::new(js.into_bytes()),
+            hash: h.finish(),
+        }
+    }
+}
+
 /// Every file of the search index: `search-index.js` (the manifest) and the pieces under
-/// `search-index/`, as (site path, contents). With `cache` (`serve`), only the notes whose
-/// rendering changed are read again; the files are the same either way.
+/// `search-index/`. With `cache` (`serve`), only the notes whose rendering changed are read
+/// again and only the pieces they fall in are written again; the files are the same either way.
 pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
     cache: Option<&mut SearchCache>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Bytes)> {
     // Chunk ids are note * stride + chunk, so the browser can tell a chunk's note.
     let stride = rendered
         .iter()
@@ -247,8 +274,7 @@ pub(crate) fn files(
         .max()
         .unwrap_or(1)
         .max(1) as u64;
-    let mut out = Vec::new();
-    let (shard_firsts, group) = match cache {
+    let (parts, shard_firsts, group) = match cache {
         None => {
             let per_note: Vec<(Postings, String)> = book
                 .notes
@@ -257,39 +283,36 @@ pub(crate) fn files(
                 .collect();
             let terms = merge_terms(per_note.iter().map(|(t, _)| t), stride);
             let entries: Vec<&str> = per_note.iter().map(|(_, e)| e.as_str()).collect();
-            (
-                term_shards(&terms, &mut out),
-                note_groups(&entries, &mut out),
-            )
+            let mut parts = Vec::new();
+            let firsts = term_shards(&terms, &mut parts);
+            let group = group_size(&entries);
+            parts.extend(note_groups(
+                &entries,
+                group,
+                0..entries.len().div_ceil(group),
+            ));
+            (parts, firsts, group)
         }
-        Some(cache) => {
-            cache.update(book, rendered);
-            let terms = cache.terms(book, stride);
-            let entries: Vec<&str> = book
-                .notes
-                .iter()
-                .map(|n| cache.notes[&n.rel_path].entry.as_str())
-                .collect();
-            (
-                term_shards(&terms, &mut out),
-                note_groups(&entries, &mut out),
-            )
-        }
+        Some(cache) => cache.files(book, rendered, stride),
     };
     // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old one.
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&out, &mut h);
+    for p in &parts {
+        p.path.hash(&mut h);
+        p.hash.hash(&mut h);
+    }
     let manifest = serde_json::json!({
         "v": 1,
-        "h": format!("{:x}", std::hash::Hasher::finish(&h) & 0xffff_ffff),
+        "h": format!("{:x}", h.finish() & 0xffff_ffff),
         "t": shard_firsts,
         "g": group,
         "c": stride,
         "n": book.notes.len(),
     });
+    let mut out: Vec<(String, Bytes)> = parts.into_iter().map(|p| (p.path, p.bytes)).collect();
     out.push((
         "search-index.js".into(),
-        format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n"),
+        std::sync::Arc::new(format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n").into_bytes()),
     ));
     out
 }
@@ -320,156 +343,104 @@ fn merge_terms<'a, 'p: 'a>(
     terms
 }
 
-/// What `serve` keeps of each note's part of the index between builds: its terms (interned,
-/// so a term is stored once for the whole book) with their postings, and its note-file entry.
-#[derive(Default)]
-pub(crate) struct SearchCache {
-    ids: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-    notes: std::collections::HashMap<String, NoteIndex>,
-}
-
-/// One note's part of the index, with what it was made from: the rendering, the position
-/// (the note's number) and the front matter it reads (`meta_key`).
-struct NoteIndex {
-    rendered: std::sync::Arc<RenderedNote>,
-    position: usize,
-    meta_key: (String, String, Vec<String>),
-    terms: Vec<(u32, Vec<u64>)>,
-    entry: String,
-}
-
-/// What a note's index part reads besides its rendering: slug, title and tags.
-fn meta_key(n: &crate::book::Note) -> (String, String, Vec<String>) {
-    (n.slug.clone(), n.meta.title.clone(), n.meta.tags.clone())
-}
-
-impl SearchCache {
-    /// Index again the notes whose rendering, position, slug, title or tags changed; forget
-    /// removed notes.
-    fn update(&mut self, book: &Book, rendered: &[std::sync::Arc<RenderedNote>]) {
-        let stale: Vec<usize> = book
-            .notes
-            .iter()
-            .filter(|n| {
-                !self.notes.get(&n.rel_path).is_some_and(|c| {
-                    std::sync::Arc::ptr_eq(&c.rendered, &rendered[n.index])
-                        && c.position == n.index
-                        && (&c.meta_key.0, &c.meta_key.1, &c.meta_key.2)
-                            == (&n.slug, &n.meta.title, &n.meta.tags)
-                })
-            })
-            .map(|n| n.index)
-            .collect();
-        let fresh: Vec<(Postings, String)> = stale
-            .par_iter()
-            .map(|&i| index_note(book, i, &rendered[i]))
-            .collect();
-        for (&i, (terms, entry)) in stale.iter().zip(fresh) {
-            let terms = terms
-                .into_iter()
-                .map(|(t, list)| (self.intern(&t), list))
-                .collect();
-            let index = NoteIndex {
-                rendered: rendered[i].clone(),
-                position: i,
-                meta_key: meta_key(&book.notes[i]),
-                terms,
-                entry,
-            };
-            self.notes.insert(book.notes[i].rel_path.clone(), index);
-        }
-        if self.notes.len() > book.notes.len() {
-            let now: std::collections::HashSet<&str> =
-                book.notes.iter().map(|n| n.rel_path.as_str()).collect();
-            self.notes.retain(|k, _| now.contains(k.as_str()));
-        }
-    }
-
-    fn intern(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(term.into());
-        self.ids.insert(term.into(), id);
-        id
-    }
-
-    /// Every term of the book with its postings, sorted by term (as `merge_terms`).
-    fn terms(&self, book: &Book, stride: u64) -> Vec<(&str, Vec<u64>)> {
-        let mut lists: Vec<Vec<u64>> = vec![Vec::new(); self.names.len()];
-        for n in &book.notes {
-            let base = n.index as u64 * stride * BITS;
-            for (id, list) in &self.notes[&n.rel_path].terms {
-                lists[*id as usize].extend(list.iter().map(|p| base + p));
-            }
-        }
-        let mut terms: Vec<(&str, Vec<u64>)> = lists
-            .into_iter()
-            .enumerate()
-            .filter(|(_, l)| !l.is_empty())
-            .map(|(id, l)| (&*self.names[id], l))
-            .collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        terms
-    }
-}
-
 /// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.
-fn term_shards(terms: &[(&str, Vec<u64>)], out: &mut Vec<(String, String)>) -> Vec<String> {
+fn term_shards(terms: &[(&str, Vec<u64>)], out: &mut Vec<Part>) -> Vec<String> {
     let mut firsts = Vec::new();
-    let mut body = String::new();
-    let mut first: Option<&str> = None;
-    let mut flush = |body: &mut String, first: &mut Option<&str>, firsts: &mut Vec<String>| {
-        if let Some(f) = first.take() {
-            let key = format!("t{}", firsts.len());
-            out.push((
-                format!("{DIR}/{key}.js"),
-                part_js(&key, &format!("{{{body}}}")),
-            ));
-            firsts.push(f.to_string());
-            body.clear();
-        }
-    };
-    for (t, list) in terms {
-        if first.is_none() {
-            first = Some(t);
-        } else {
-            body.push(',');
-        }
-        body.push_str(&serde_json::to_string(t).unwrap_or_default());
-        body.push_str(":[");
-        let mut prev = 0;
-        for (i, p) in list.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            let _ = write!(body, "{}", p - prev);
-            prev = *p;
-        }
-        body.push(']');
-        if body.len() >= SHARD_BYTES {
-            flush(&mut body, &mut first, &mut firsts);
-        }
+    let ends = shard_ends(terms.iter().map(|(t, list)| piece_len(t, list)));
+    let mut start = 0;
+    for end in ends {
+        let body = shard_body(terms[start..end].iter().map(|(t, list)| (*t, &list[..])));
+        out.push(Part::new(&format!("t{}", firsts.len()), &body));
+        firsts.push(terms[start].0.to_string());
+        start = end;
     }
-    flush(&mut body, &mut first, &mut firsts);
     firsts
 }
 
-/// Write the note files, each holding `group` consecutive notes; returns `group`.
-fn note_groups(entries: &[&str], out: &mut Vec<(String, String)>) -> usize {
-    let total: usize = entries.iter().map(|e| e.len()).sum();
-    let group = (entries.len() * GROUP_BYTES / total.max(1)).clamp(1, 64);
-    for (g, notes) in entries.chunks(group).enumerate() {
-        let json = notes.join(",");
-        let key = format!("n{g}");
-        out.push((
-            format!("{DIR}/{key}.js"),
-            part_js(&key, &format!("[{json}]")),
-        ));
+/// Where sorted terms whose pieces are `lens` long are cut into shards: the end of each shard.
+/// A shard takes terms until its text (pieces joined by commas) reaches `SHARD_BYTES`.
+fn shard_ends(lens: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let (mut size, mut open, mut count) = (0, false, 0);
+    for len in lens {
+        size += len + usize::from(open);
+        open = true;
+        count += 1;
+        if size >= SHARD_BYTES {
+            ends.push(count);
+            (size, open) = (0, false);
+        }
     }
-    group
+    if open {
+        ends.push(count);
+    }
+    ends
+}
+
+/// A shard's JSON object: each term with its delta-coded postings.
+fn shard_body<'t>(terms: impl Iterator<Item = (&'t str, &'t [u64])>) -> String {
+    let mut body = String::from("{");
+    for (i, (t, list)) in terms.enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        push_piece(&mut body, t, list);
+    }
+    body.push('}');
+    body
+}
+
+/// `"term":[d,d,...]`: a term and its postings, each as the difference from the one before.
+fn push_piece(body: &mut String, term: &str, list: &[u64]) {
+    body.push_str(&serde_json::to_string(term).unwrap_or_default());
+    body.push_str(":[");
+    let mut prev = 0;
+    for (i, p) in list.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        let _ = write!(body, "{}", p - prev);
+        prev = *p;
+    }
+    body.push(']');
+}
+
+/// The length of what `push_piece` writes, counted without writing it.
+fn piece_len(term: &str, list: &[u64]) -> usize {
+    let plain = !term.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    let json = if plain {
+        term.len() + 2
+    } else {
+        serde_json::to_string(term).map_or(0, |s| s.len())
+    };
+    let mut prev = 0;
+    let digits: usize = list
+        .iter()
+        .map(|&p| {
+            let d = p - prev;
+            prev = p;
+            d.checked_ilog10().map_or(1, |l| l as usize + 1)
+        })
+        .sum();
+    json + 3 + digits + list.len().saturating_sub(1)
+}
+
+/// How many notes share a note file: enough for about `GROUP_BYTES` each.
+fn group_size(entries: &[&str]) -> usize {
+    let total: usize = entries.iter().map(|e| e.len()).sum();
+    (entries.len() * GROUP_BYTES / total.max(1)).clamp(1, 64)
+}
+
+/// The note files `groups` (by number), each holding `group` consecutive notes' entries.
+fn note_groups(
+    entries: &[&str],
+    group: usize,
+    groups: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = Part> {
+    groups.map(move |g| {
+        let notes = &entries[g * group..((g + 1) * group).min(entries.len())];
+        Part::new(&format!("n{g}"), &format!("[{}]", notes.join(",")))
+    })
 }
 
 #[cfg(test)]
@@ -510,6 +481,41 @@ mod tests {
         ) {
             let fast: Vec<String> = words(&text).map(Word::to_term).collect();
             prop_assert_eq!(fast, words_by_split(&text));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn piece_len_counts_what_push_piece_writes(
+            term in "[a-z\u{e9}\u{4e2d}\"\\\\\n]{1,12}",
+            mut list in proptest::collection::vec(0u64..5_000_000_000, 0..40),
+        ) {
+            list.sort_unstable();
+            let mut s = String::new();
+            push_piece(&mut s, &term, &list);
+            prop_assert_eq!(piece_len(&term, &list), s.len());
+        }
+
+        #[test]
+        fn shards_are_cut_where_their_text_reaches_the_size(
+            lens in proptest::collection::vec(1usize..30_000, 0..20),
+        ) {
+            // The reference: join pieces of those lengths with commas, cut at SHARD_BYTES.
+            let (mut want, mut body) = (Vec::new(), String::new());
+            for (i, len) in lens.iter().enumerate() {
+                if !body.is_empty() {
+                    body.push(',');
+                }
+                body.push_str(&"x".repeat(*len));
+                if body.len() >= SHARD_BYTES {
+                    want.push(i + 1);
+                    body.clear();
+                }
+            }
+            if !body.is_empty() {
+                want.push(lens.len());
+            }
+            prop_assert_eq!(shard_ends(lens.into_iter()), want);
         }
     }
 

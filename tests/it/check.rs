@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 /// Two notes that use every link form that must pass: percent-encoded and unicode anchors,
 /// `{#custom-id}`, footnotes, links to the same note, query strings, static files, templates.
 fn valid_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.write("static/img/pic.png", "PNG");
     b.write("notes/01-basics/pics/local.png", "PNG");
     b.note(
@@ -46,9 +44,7 @@ fn valid_book() -> TestBook {
 
 /// One of each kind of broken link, at known lines. Returns the book and the note's first body line.
 fn broken_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.write("static/img/pic.png", "PNG");
     // Front matter is 7 lines; the body starts on line 8.
     b.note(

@@ -128,11 +128,11 @@ fn main() {
         }
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
         if i == 0 {
-            rss_first = rss_mib(child.id());
+            rss_first = handbook::site::proc_status_mib(&child.id().to_string(), "VmRSS");
         }
         std::thread::sleep(Duration::from_millis(150));
     }
-    let rss_last = rss_mib(child.id());
+    let rss_last = handbook::site::proc_status_mib(&child.id().to_string(), "VmRSS");
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
@@ -186,20 +186,6 @@ fn stage_medians(log: &[String]) {
         "median per stage (ms, inside the server): {}",
         line.join(", ")
     );
-}
-
-/// A process's resident memory (Linux `VmRSS`), in MiB.
-fn rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }
 
 /// The next text message from the server, or `None` when the socket closed.

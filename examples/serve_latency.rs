@@ -10,8 +10,12 @@
 //! the highlight cache); the server's resident memory after the first and the last save is
 //! printed either way.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+#[path = "../tests/it/common/standalone.rs"]
+mod standalone;
+
+use standalone::{Socket, copy_tree, walk};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -34,7 +38,7 @@ fn main() {
     for part in ["book.toml", "notes", "templates", "static"] {
         let from = book.join(part);
         if from.exists() {
-            copy(&from, &tmp.path().join(part));
+            copy_tree(&from, &tmp.path().join(part));
         }
     }
     let mut notes: Vec<PathBuf> = walk(&tmp.path().join("notes"))
@@ -88,8 +92,10 @@ fn main() {
         target.strip_prefix(tmp.path()).unwrap().display()
     );
 
-    let mut ws = Socket::connect(port_used);
-    let _hello = ws.next();
+    let (mut ws, _head) = Socket::connect(port_used);
+    ws.s.set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let _hello = next_text(&mut ws);
     let code_lines: usize = std::env::var("CODE_LINES")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -111,7 +117,7 @@ fn main() {
         let t0 = Instant::now();
         std::fs::write(&target, text).unwrap();
         loop {
-            let m = ws.next().expect("the server closed the socket");
+            let m = next_text(&mut ws).expect("the server closed the socket");
             if m.contains("\"type\":\"reload\"") {
                 break;
             }
@@ -122,11 +128,11 @@ fn main() {
         }
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
         if i == 0 {
-            rss_first = rss_mib(child.id());
+            rss_first = handbook::site::proc_status_mib(&child.id().to_string(), "VmRSS");
         }
         std::thread::sleep(Duration::from_millis(150));
     }
-    let rss_last = rss_mib(child.id());
+    let rss_last = handbook::site::proc_status_mib(&child.id().to_string(), "VmRSS");
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
@@ -182,89 +188,8 @@ fn stage_medians(log: &[String]) {
     );
 }
 
-/// A process's resident memory (Linux `VmRSS`), in MiB.
-fn rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// Reads the server's text frames (just enough WebSocket for this).
-struct Socket {
-    s: TcpStream,
-}
-
-impl Socket {
-    fn connect(port: u16) -> Socket {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(
-            s,
-            "GET /__handbook/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        )
-        .unwrap();
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut b).unwrap();
-            head.push(b[0]);
-        }
-        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-        Socket { s }
-    }
-
-    fn next(&mut self) -> Option<String> {
-        loop {
-            let mut h = [0u8; 2];
-            self.s.read_exact(&mut h).ok()?;
-            let mut len = (h[1] & 0x7f) as u64;
-            if len == 126 {
-                let mut l = [0u8; 2];
-                self.s.read_exact(&mut l).ok()?;
-                len = u16::from_be_bytes(l) as u64;
-            } else if len == 127 {
-                let mut l = [0u8; 8];
-                self.s.read_exact(&mut l).ok()?;
-                len = u64::from_be_bytes(l);
-            }
-            let mut payload = vec![0u8; len as usize];
-            self.s.read_exact(&mut payload).ok()?;
-            match h[0] & 0x0f {
-                1 => return Some(String::from_utf8_lossy(&payload).into_owned()),
-                8 => return None,
-                _ => {}
-            }
-        }
-    }
+/// The next text message from the server, or `None` when the socket closed.
+fn next_text(ws: &mut Socket) -> Option<String> {
+    ws.next_text()
+        .map(|p| String::from_utf8_lossy(&p).into_owned())
 }

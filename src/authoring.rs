@@ -154,11 +154,21 @@ fn starter_files(title: &str, with_workflow: bool) -> Vec<(&'static str, String)
         ),
         (
             "notes/01-getting-started/01-welcome.md",
-            WELCOME.to_string(),
+            starter_note(
+                "Welcome",
+                "handbook",
+                "What a note looks like: front matter, headings, code, a diagram and links.",
+                WELCOME,
+            ),
         ),
         (
             "notes/01-getting-started/02-writing-notes.md",
-            WRITING.to_string(),
+            starter_note(
+                "Writing Notes",
+                "writing",
+                "The front matter keys, and the commands that add, preview and check notes.",
+                WRITING,
+            ),
         ),
         ("README.md", publish::readme(title, with_workflow)),
     ];
@@ -168,15 +178,16 @@ fn starter_files(title: &str, with_workflow: bool) -> Vec<(&'static str, String)
     files
 }
 
-const WELCOME: &str = r##"+++
-title = "Welcome"
-level = "beginner"
-yoe = "0-2"
-tags = ["getting-started", "handbook"]
-description = "What a note looks like: front matter, headings, code, a diagram and links."
-+++
+/// A starter note: its front matter (beginner, 0-2 years, tagged `getting-started` and `tag`),
+/// then `body`.
+fn starter_note(title: &str, tag: &str, description: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"getting-started\", \"{tag}\"]\ndescription = \"{description}\"\n+++\n\n{body}"
+    )
+}
 
-## What you are looking at
+/// The body of the first starter note, "Welcome".
+const WELCOME: &str = r##"## What you are looking at
 
 This is a note. Every note is one Markdown file in a numbered section folder under `notes/`.
 The block between the `+++` lines at the top is its front matter: the title, the level
@@ -213,15 +224,8 @@ Link to another note by its file, as you would on GitHub, optionally with a head
 browsed on GitHub, and points to the right page in the built site.
 "##;
 
-const WRITING: &str = r##"+++
-title = "Writing Notes"
-level = "beginner"
-yoe = "0-2"
-tags = ["getting-started", "writing"]
-description = "The front matter keys, and the commands that add, preview and check notes."
-+++
-
-## Front matter
+/// The body of the second starter note, "Writing Notes".
+const WRITING: &str = r##"## Front matter
 
 | Key | Required | Meaning |
 |---|---|---|

@@ -319,7 +319,17 @@ impl Checker {
                             reason: format!("HTTP {} redirect without a Location", a.status),
                         };
                     };
-                    let next = join_url(&current, &loc);
+                    let next = match join_url(&current, &loc) {
+                        Ok(next) => next,
+                        Err(e) => {
+                            return Verdict::Broken {
+                                reason: format!(
+                                    "HTTP {} redirect to a Location that is not a valid URL: {loc:?} ({e})",
+                                    a.status
+                                ),
+                            };
+                        }
+                    };
                     if chain.contains(&next) {
                         chain.push(next);
                         return Verdict::Broken {
@@ -477,67 +487,20 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `scheme://host:port`, lower case: the unit the per-host bound counts.
+/// `scheme://host:port` as the URL standard serializes an origin (lower case, IDNA hosts in
+/// ASCII, a scheme's default port left out): the unit the per-host bound counts. A URL that does
+/// not parse is a unit of its own (its request fails anyway).
 fn host_of(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let auth = auth.rsplit('@').next().unwrap_or(auth);
-    format!(
-        "{}://{}",
-        scheme.to_ascii_lowercase(),
-        auth.to_ascii_lowercase()
-    )
+    match url::Url::parse(url) {
+        Ok(u) => u.origin().ascii_serialization(),
+        Err(_) => url.to_string(),
+    }
 }
 
-/// Resolve a `Location` header against the URL that sent it.
-pub(crate) fn join_url(base: &str, loc: &str) -> String {
-    let loc = loc.trim();
-    if loc.contains("://") {
-        return loc.to_string();
-    }
-    let (scheme, rest) = base.split_once("://").unwrap_or(("http", base));
-    if let Some(r) = loc.strip_prefix("//") {
-        return format!("{scheme}://{r}");
-    }
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let origin = format!("{scheme}://{}", &rest[..auth_end]);
-    let path = rest[auth_end..].split(['?', '#']).next().unwrap_or("");
-    if loc.starts_with('/') {
-        return format!("{origin}{}", normalize_path(loc));
-    }
-    if loc.starts_with('?') {
-        return format!("{origin}{}{loc}", if path.is_empty() { "/" } else { path });
-    }
-    let dir = &path[..path.rfind('/').map(|i| i + 1).unwrap_or(0)];
-    let dir = if dir.is_empty() { "/" } else { dir };
-    format!("{origin}{}", normalize_path(&format!("{dir}{loc}")))
-}
-
-/// Remove `.` and `..` segments of an absolute path (query kept as is).
-fn normalize_path(p: &str) -> String {
-    let (path, query) = match p.find(['?', '#']) {
-        Some(i) => (&p[..i], &p[i..]),
-        None => (p, ""),
-    };
-    let mut out: Vec<&str> = Vec::new();
-    let segs: Vec<&str> = path.split('/').skip(1).collect();
-    for (i, s) in segs.iter().enumerate() {
-        match *s {
-            "." => {
-                if i == segs.len() - 1 {
-                    out.push("");
-                }
-            }
-            ".." => {
-                out.pop();
-                if i == segs.len() - 1 {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    format!("/{}{query}", out.join("/"))
+/// Resolve a `Location` header against the URL that sent it, by the URL standard (what
+/// browsers do): dot segments removed, spaces and other bytes percent-encoded, hosts in IDNA.
+pub(crate) fn join_url(base: &str, loc: &str) -> Result<String, url::ParseError> {
+    Ok(url::Url::parse(base)?.join(loc.trim())?.into())
 }
 
 fn unix_now() -> u64 {
@@ -592,14 +555,57 @@ impl Cache {
 mod tests {
     use super::*;
 
+    fn join(base: &str, loc: &str) -> String {
+        join_url(base, loc).unwrap()
+    }
+
     #[test]
     fn locations_resolve_against_the_request() {
-        assert_eq!(join_url("http://h:1/a/b?x", "/c"), "http://h:1/c");
-        assert_eq!(join_url("http://h:1/a/b", "c?d=1"), "http://h:1/a/c?d=1");
-        assert_eq!(join_url("http://h:1/a/b", "../c"), "http://h:1/c");
-        assert_eq!(join_url("https://h/a", "//g/x"), "https://g/x");
-        assert_eq!(join_url("https://h", "x"), "https://h/x");
-        assert_eq!(join_url("https://h/a", "https://o/"), "https://o/");
+        assert_eq!(join("http://h:1/a/b?x", "/c"), "http://h:1/c");
+        assert_eq!(join("http://h:1/a/b", "c?d=1"), "http://h:1/a/c?d=1");
+        assert_eq!(join("http://h:1/a/b", "../c"), "http://h:1/c");
+        assert_eq!(join("https://h/a", "//g/x"), "https://g/x");
+        assert_eq!(join("https://h", "x"), "https://h/x");
+        assert_eq!(join("https://h/a", "https://o/"), "https://o/");
+        assert_eq!(join("https://h/a", " /c "), "https://h/c");
+    }
+
+    /// Where the hand-written resolver this replaced was wrong by the URL standard.
+    #[test]
+    fn locations_resolve_by_the_url_standard() {
+        // A `://` in the query does not make a relative Location absolute.
+        assert_eq!(
+            join("https://h/a/b", "/login?next=https://h/a"),
+            "https://h/login?next=https://h/a"
+        );
+        // A fragment alone keeps the path and the query.
+        assert_eq!(join("https://h/a/b?x=1", "#top"), "https://h/a/b?x=1#top");
+        // A query alone keeps the path.
+        assert_eq!(join("https://h/a/b?x=1", "?y=2"), "https://h/a/b?y=2");
+        // Dot segments go, also in an absolute Location; `..` stops at the root.
+        assert_eq!(
+            join("https://h/a/b", "https://o/x/./y/../z"),
+            "https://o/x/z"
+        );
+        assert_eq!(join("https://h/a/b", "../../../c"), "https://h/c");
+        // Scheme and host are case-insensitive; the default port is left out.
+        assert_eq!(
+            join("https://h/", "HTTPS://Example.COM:443/P"),
+            "https://example.com/P"
+        );
+        // Spaces and non-ASCII bytes are percent-encoded; hosts are IDNA.
+        assert_eq!(join("https://h/a", "/b c/é"), "https://h/b%20c/%C3%A9");
+        assert_eq!(
+            join("https://h/a", "//bücher.example/"),
+            "https://xn--bcher-kva.example/"
+        );
+    }
+
+    #[test]
+    fn a_location_that_is_no_url_is_an_error() {
+        assert!(join_url("https://h/a", "http://[::1").is_err());
+        assert!(join_url("https://h/a", "https://exa mple.com/").is_err());
+        assert!(join_url("not a url", "/c").is_err());
     }
 
     #[test]
@@ -631,6 +637,11 @@ mod tests {
         assert_eq!(
             host_of("http://User@Example.com:8080/x?y"),
             "http://example.com:8080"
+        );
+        assert_eq!(host_of("https://example.com:443/"), "https://example.com");
+        assert_eq!(
+            host_of("https://bücher.example/"),
+            "https://xn--bcher-kva.example"
         );
     }
 }

@@ -403,17 +403,14 @@ fn open_markup<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::{Options, Parser};
+    use pulldown_cmark::Options;
 
     /// Render `md` with the callout pass; returns the HTML and the warnings.
     fn render(md: &str) -> (String, Vec<(usize, String)>) {
-        let events: Events = Parser::new_ext(md, crate::render::markdown::options())
-            .into_offset_iter()
-            .collect();
+        let events = crate::render::markdown::events(md);
         let mut warnings = Vec::new();
         let events = callouts(events, &mut |at, m| warnings.push((at, m)));
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        let html = crate::render::markdown::html_of(events);
         (html, warnings)
     }
 

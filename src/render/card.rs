@@ -263,17 +263,13 @@ fn between(html: &str, start: &str, end: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::Parser;
 
     /// Run the card pass over `md`: the HTML, the cards and the errors (offset, message).
     fn render(md: &str) -> (String, Vec<Card>, Vec<(usize, String)>) {
-        let events: Events = Parser::new_ext(md, crate::render::markdown::options())
-            .into_offset_iter()
-            .collect();
+        let events = crate::render::markdown::events(md);
         let mut errors = Vec::new();
         let (events, found) = cards(events, "note", &mut |at, m| errors.push((at, m)));
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        let html = crate::render::markdown::html_of(events);
         let cards = collect(&html, found);
         (html, cards, errors)
     }

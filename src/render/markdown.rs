@@ -213,7 +213,33 @@ const TEMPLATE_IDS: [&str; 13] = [
     "top",
 ];
 
-type Spanned<'e> = (Event<'e>, std::ops::Range<usize>);
+/// An event with the byte range of the body it stands for: what every pass over a note's events
+/// takes and gives back.
+pub(crate) type Spanned<'e> = (Event<'e>, std::ops::Range<usize>);
+
+/// A note body's events with their byte ranges, parsed with the book's Markdown options.
+pub(crate) fn events(body: &str) -> Vec<Spanned<'_>> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect()
+}
+
+/// The blocks `Renderer::event` turns into output whole, reading what stands up to their end:
+/// headings, code blocks, links and images.
+fn read_whole(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+/// The HTML of a pass's events, for the passes' unit tests.
+#[cfg(test)]
+pub(crate) fn html_of(events: Vec<Spanned>) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    html
+}
 
 struct Renderer<'a> {
     note: &'a Note,
@@ -319,9 +345,7 @@ impl<'a> Renderer<'a> {
     fn run(mut self) -> RenderedNote {
         // A copy of a reference unless the body had a NUL: the events borrow it, not `self`.
         let body = self.body.clone();
-        let events: Vec<Spanned> = Parser::new_ext(&body, options())
-            .into_offset_iter()
-            .collect();
+        let events = events(&body);
         let (events, cards) =
             crate::render::card::cards(events, &self.note.slug, &mut |at, msg| {
                 self.error_at(at, msg)
@@ -347,41 +371,46 @@ impl<'a> Renderer<'a> {
         self.finish(html, cards)
     }
 
+    /// The output of a block read whole (see `read_whole`): `inner` is what stands between its
+    /// start and its end, `at` the offset of its start.
+    fn whole<'e>(&mut self, tag: &Tag<'e>, inner: &[Spanned<'e>], at: usize, out: &mut Output<'e>) {
+        match tag {
+            Tag::Heading { level, id, .. } => {
+                let h = self.heading(*level, id.as_deref(), inner, at);
+                out.push(h);
+            }
+            Tag::CodeBlock(kind) => {
+                let html = self.code_block_event(kind, inner, at);
+                out.push(html);
+            }
+            Tag::Link {
+                dest_url, title, ..
+            } => {
+                let open = self.link_or_image(false, dest_url, title, inner, at);
+                out.push(open);
+                for (e, _) in inner {
+                    out.push(e.clone());
+                }
+                out.push(Event::Html("</a>".into()));
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let img = self.link_or_image(true, dest_url, title, inner, at);
+                out.push(img);
+            }
+            _ => unreachable!("only the tags `read_whole` names are read whole"),
+        }
+    }
+
     /// Turn the event at `i` (and for a block read whole, the events up to its end) into output
     /// events; returns the index of the last event used.
     fn event<'e>(&mut self, events: &[Spanned<'e>], i: usize, out: &mut Output<'e>) -> usize {
         let (ev, range) = &events[i];
         match ev {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(tag) if read_whole(tag) => {
                 let end = find_end(events, i);
-                let h = self.heading(*level, id.as_deref(), &events[i + 1..end], range.start);
-                out.push(h);
-                end
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let end = find_end(events, i);
-                let html = self.code_block_event(kind, &events[i + 1..end], range.start);
-                out.push(html);
-                end
-            }
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => {
-                let end = find_end(events, i);
-                let open = self.link_open(dest_url, title, &events[i + 1..end], range.start);
-                out.push(open);
-                for (e, _) in &events[i + 1..end] {
-                    out.push(e.clone());
-                }
-                out.push(Event::Html("</a>".into()));
-                end
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let end = find_end(events, i);
-                let img = self.image(dest_url, title, &events[i + 1..end], range.start);
-                out.push(img);
+                self.whole(tag, &events[i + 1..end], range.start, out);
                 end
             }
             Event::FootnoteReference(label) => {
@@ -450,40 +479,31 @@ impl<'a> Renderer<'a> {
         Event::Html(self.code_block(info, &code, offset).into())
     }
 
-    /// The `<a …>` opening a link whose text is the events `inner`.
-    fn link_open(
+    /// The tag a link is written as, `<a …>` (which opens it), or an image, `<img …>`; `inner`
+    /// are the events of the link's text or the image's alt text.
+    fn link_or_image(
         &mut self,
+        image: bool,
         dest: &str,
         title: &str,
         inner: &[Spanned],
         offset: usize,
     ) -> Event<'static> {
         let text = plain_text(inner);
-        let href = self.link(dest, &text, offset, false);
-        let mut tag = format!("<a href=\"{href}\"");
+        let target = self.link(dest, &text, offset, image);
+        let mut tag = if image {
+            format!(
+                "<img src=\"{target}\" alt=\"{}\" loading=\"lazy\"",
+                attr(&text)
+            )
+        } else {
+            format!("<a href=\"{target}\"")
+        };
         if !title.is_empty() {
             let _ = write!(tag, " title=\"{}\"", attr(title));
         }
-        if href.starts_with("http://") || href.starts_with("https://") {
+        if !image && (target.starts_with("http://") || target.starts_with("https://")) {
             tag.push_str(" class=\"external\" rel=\"noopener\"");
-        }
-        tag.push('>');
-        Event::Html(tag.into())
-    }
-
-    /// An `<img>` whose alt text is the plain text of the events `inner`.
-    fn image(
-        &mut self,
-        dest: &str,
-        title: &str,
-        inner: &[Spanned],
-        offset: usize,
-    ) -> Event<'static> {
-        let alt = plain_text(inner);
-        let src = self.link(dest, &alt, offset, true);
-        let mut tag = format!("<img src=\"{src}\" alt=\"{}\" loading=\"lazy\"", attr(&alt));
-        if !title.is_empty() {
-            let _ = write!(tag, " title=\"{}\"", attr(title));
         }
         tag.push('>');
         Event::Html(tag.into())

@@ -126,16 +126,12 @@ fn strip_markers(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::Parser;
 
     fn render(md: &str) -> (String, Vec<(usize, String)>) {
-        let events: Events = Parser::new_ext(md, crate::render::markdown::options())
-            .into_offset_iter()
-            .collect();
+        let events = crate::render::markdown::events(md);
         let mut errors = Vec::new();
         let events = math(events, md, &mut |at, m| errors.push((at, m)));
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        let html = crate::render::markdown::html_of(events);
         (html, errors)
     }
 

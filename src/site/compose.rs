@@ -431,15 +431,12 @@ fn fixed_files(
 }
 
 fn tags_index_page(common: &Common, tera: &tera::Tera) -> Result<String> {
-    let mut ctx = common.context(
+    let mut ctx = common.page_context(
         "../",
-        PageCtx {
-            title: format!("Tags · {}", common.settings.book.title),
-            description: "Every tag of the book".into(),
-            canonical: common.canonical("tags/index.html"),
-            path: "tags/index.html".into(),
-            kind: "tags",
-        },
+        "tags/index.html",
+        "Tags",
+        "Every tag of the book".into(),
+        "tags",
     );
     ctx.insert("all_tags", &tag_counts(common.book));
     templates::render(tera, "tags.html", &ctx)

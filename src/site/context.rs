@@ -94,6 +94,28 @@ impl Common<'_> {
         ctx
     }
 
+    /// The context of the page at `path` (`root` leads from it to the site root), titled
+    /// "`name` · the book's title", with its canonical URL when the site URL is known.
+    pub(super) fn page_context(
+        &self,
+        root: &str,
+        path: &str,
+        name: &str,
+        description: String,
+        kind: &'static str,
+    ) -> tera::Context {
+        self.context(
+            root,
+            PageCtx {
+                title: format!("{name} · {}", self.settings.book.title),
+                description,
+                canonical: self.canonical(path),
+                path: path.to_string(),
+                kind,
+            },
+        )
+    }
+
     pub(super) fn shared_context(&self) -> tera::Context {
         let b = &self.settings.book;
         let mut ctx = tera::Context::new();

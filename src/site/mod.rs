@@ -147,10 +147,17 @@ fn errors_or_warnings(book: &Book, rendered: &[Arc<RenderedNote>]) -> Result<Vec
 
 /// The process's peak resident memory so far (Linux: `VmHWM`), in MiB.
 pub(crate) fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    proc_status_mib("self", "VmHWM")
+}
+
+/// A memory figure of a process (`pid`, or `self`) from Linux's `/proc/<pid>/status`, say
+/// `VmRSS` or `VmHWM`, in MiB; `None` where there is no such file or line. Public for the
+/// `serve_latency` example, which measures the server it starts.
+pub fn proc_status_mib(pid: &str, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb: f64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
         .trim()
         .trim_end_matches("kB")
         .trim()

@@ -1,6 +1,6 @@
 //! The pages made from templates: a note's own page, a tag's page, the list of tags, the 404 page.
 
-use super::context::{Common, NoteCtx, PageCtx, TagCtx};
+use super::context::{Common, NoteCtx, TagCtx};
 use super::templates;
 use crate::book::Note;
 use crate::render::markdown::View;
@@ -13,19 +13,9 @@ pub(super) fn note_page(
     n: &Note,
     path: &str,
 ) -> Result<String> {
-    let settings = common.settings;
     let book = common.book;
     let nc = common.note_ctx(n, Some(View::NotePage));
-    let mut ctx = common.context(
-        "",
-        PageCtx {
-            title: format!("{} · {}", n.meta.title, settings.book.title),
-            description: nc.description.to_string(),
-            canonical: common.canonical(path),
-            path: path.to_string(),
-            kind: "note",
-        },
-    );
+    let mut ctx = common.page_context("", path, &n.meta.title, nc.description.to_string(), "note");
     ctx.insert("note", &nc);
     let prev = n
         .index
@@ -54,15 +44,12 @@ pub(super) fn tag_page(
     idx: &[usize],
     path: &str,
 ) -> Result<String> {
-    let mut ctx = common.context(
+    let mut ctx = common.page_context(
         "../",
-        PageCtx {
-            title: format!("Tag: {name} · {}", common.settings.book.title),
-            description: format!("Notes tagged {name}"),
-            canonical: common.canonical(path),
-            path: path.to_string(),
-            kind: "tag",
-        },
+        path,
+        &format!("Tag: {name}"),
+        format!("Notes tagged {name}"),
+        "tag",
     );
     ctx.insert(
         "tag",

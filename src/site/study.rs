@@ -1,6 +1,6 @@
 //! Study mode's server side: the book's identity for stored progress, and review.html with every card.
 
-use super::context::{Common, PageCtx, distinct_yoes, tag_counts};
+use super::context::{Common, distinct_yoes, tag_counts};
 use super::templates;
 use crate::render::markdown::{View, materialize};
 use crate::settings::Settings;
@@ -131,15 +131,12 @@ fn card_notes<'a>(common: &'a Common) -> Vec<CardNoteCtx<'a>> {
 /// review.html: the review session (drawn by review.js) over every card of the book, listed
 /// below it by section and note so the page also reads without JavaScript.
 pub(super) fn review_page(common: &Common, tera: &tera::Tera) -> Result<String> {
-    let mut ctx = common.context(
+    let mut ctx = common.page_context(
         "",
-        PageCtx {
-            title: format!("Review · {}", common.settings.book.title),
-            description: "Self-test cards of the whole book, with spaced repetition".into(),
-            canonical: common.canonical("review.html"),
-            path: "review.html".into(),
-            kind: "review",
-        },
+        "review.html",
+        "Review",
+        "Self-test cards of the whole book, with spaced repetition".into(),
+        "review",
     );
     let notes = card_notes(common);
     let levels: Vec<&str> = crate::book::LEVELS

@@ -3,7 +3,7 @@
 //
 //   node export.test.mjs file <book.html> <query> <screenshot-dir>
 //   node export.test.mjs site <public-dir> <query> <screenshot-dir>
-import { launch, openPage, test, assert, done } from "./lib.mjs";
+import { launch, openPage, test, assert, done, styled } from "./lib.mjs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
@@ -35,20 +35,6 @@ function clean(page) {
 
 async function shot(page, name) {
   if (shots) await page.screenshot({ path: path.join(shots, name) });
-}
-
-/** Stylesheets of the page: how many loaded, and whether style.css visibly applies. */
-async function styled(page) {
-  return page.evaluate(() => {
-    const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
-    const hidden = document.querySelector(".visually-hidden");
-    return {
-      links: links.length,
-      loaded: links.filter((l) => l.sheet).length,
-      applied: !!hidden && getComputedStyle(hidden).position === "absolute" &&
-        !/Times/.test(getComputedStyle(document.body).fontFamily),
-    };
-  });
 }
 
 /** Type into the search box and return the hrefs of the results. */
@@ -90,7 +76,8 @@ if (mode === "file") {
     assert(info.search, "search index not defined inline");
     assert(info.notes > 1, "notes missing");
     assert(!/Times/.test(info.font), "style.css not applied: " + info.font);
-    assert((await styled(page)).applied, "style.css rules not applied");
+    const st = await styled(page);
+    assert(st.hiddenApplied && st.systemFont, "style.css rules not applied");
     await shot(page, "export-top.png");
     clean(page);
   });
@@ -177,7 +164,7 @@ if (mode === "file") {
 
   await test("the built all-notes page works from file:// with styles and search", async () => {
     const st = await styled(page);
-    assert(st.links >= 3 && st.loaded === st.links && st.applied, JSON.stringify(st));
+    assert(st.links >= 3 && st.loaded === st.links && st.hiddenApplied && st.systemFont, JSON.stringify(st));
     const hrefs = await search(page, query);
     assert(hrefs.length > 0 && hrefs[0].startsWith("#"), hrefs.join(" "));
     clean(page);
@@ -191,7 +178,7 @@ if (mode === "file") {
     const nav = await page.evaluate(() => document.querySelectorAll("#nav-tree a").length);
     assert(nav > 1, "nav.js did not fill the navigation");
     const st = await styled(page);
-    assert(st.links >= 3 && st.loaded === st.links && st.applied, JSON.stringify(st));
+    assert(st.links >= 3 && st.loaded === st.links && st.hiddenApplied && st.systemFont, JSON.stringify(st));
     await shot(page, "site-note-file.png");
     clean(page);
   });

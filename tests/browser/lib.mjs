@@ -50,6 +50,30 @@ export async function storageSettled(context, page, url, stored, arg) {
   await probe.close();
 }
 
+/** The page's stylesheets and whether the theme took: how many links, how many loaded (`loaded`:
+    a sheet; `withRules`: a sheet whose rules can be read and are not none), whether style.css
+    visibly applies (`.visually-hidden` is absolute; `systemFont`: the body is not in the default
+    Times), and whether app.js ran (`js` on <html>, the search box shown). */
+export async function styled(page) {
+  return page.evaluate(() => {
+    const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
+    const hasRules = (l) => {
+      try { return !!l.sheet && l.sheet.cssRules.length > 0; } catch { return false; }
+    };
+    const hidden = document.querySelector(".visually-hidden");
+    const search = document.querySelector(".search");
+    return {
+      links: links.length,
+      loaded: links.filter((l) => l.sheet).length,
+      withRules: links.filter(hasRules).length,
+      hiddenApplied: !!hidden && getComputedStyle(hidden).position === "absolute",
+      systemFont: !/Times/.test(getComputedStyle(document.body).fontFamily),
+      js: document.documentElement.classList.contains("js"),
+      search: !!search && !search.hidden,
+    };
+  });
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error(msg || "assertion failed"); }
 /** Print the summary and exit non-zero when anything failed. */
 export function done() {

@@ -2,7 +2,7 @@
 // server; the 404 page opened from a deep missing path must load its styles and scripts.
 //
 //   node pages.test.mjs <site-url ending in /> <deep missing path> [screenshot-dir]
-import { launch, openPage, test, assert, done } from "./lib.mjs";
+import { launch, openPage, test, assert, done, styled } from "./lib.mjs";
 import path from "node:path";
 
 const [base, deep, shots] = process.argv.slice(2);
@@ -21,21 +21,6 @@ function problems(page, allow404) {
   });
 }
 
-/** Every stylesheet link loaded, style.css visibly applied, app.js ran. */
-async function styled(page) {
-  return page.evaluate(() => {
-    const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
-    const hidden = document.querySelector(".visually-hidden");
-    return {
-      links: links.length,
-      loaded: links.filter((l) => l.sheet && l.sheet.cssRules.length > 0).length,
-      hiddenApplied: !!hidden && getComputedStyle(hidden).position === "absolute",
-      js: document.documentElement.classList.contains("js"),
-      search: !document.querySelector(".search").hidden,
-    };
-  });
-}
-
 const browser = await launch();
 const { context, page } = await openPage(browser);
 const responses = [];
@@ -45,7 +30,7 @@ await test("the 404 page at a deep missing path loads its stylesheets and script
   const resp = await page.goto(origin + deep, { waitUntil: "load" });
   assert(resp.status() === 404, "status " + resp.status());
   const st = await styled(page);
-  assert(st.links >= 3 && st.loaded === st.links, "stylesheets: " + JSON.stringify(st));
+  assert(st.links >= 3 && st.withRules === st.links, "stylesheets: " + JSON.stringify(st));
   assert(st.hiddenApplied && st.js && st.search, JSON.stringify(st));
   if (shots) await page.screenshot({ path: path.join(shots, "pages-404-deep.png") });
   const bad = responses.filter(([s, u]) => s >= 400 && u !== origin + deep);
@@ -63,7 +48,7 @@ await test("search from the deep 404 page loads the index and opens a note under
   const [resp] = await Promise.all([page.waitForNavigation(), page.click("#search-results a >> nth=0")]);
   assert(resp.status() === 200, "status " + resp.status() + " for " + page.url());
   const st = await styled(page);
-  assert(st.loaded === st.links && st.js, JSON.stringify(st));
+  assert(st.withRules === st.links && st.js, JSON.stringify(st));
   const nav = await page.$$eval("#nav-tree a", (a) => a.map((x) => x.href));
   assert(nav.length === 45 && nav.every((h) => h.startsWith(base)), "nav links: " + nav.slice(0, 3));
   assert(page.problems.length === 0, page.problems.join("\n"));

@@ -1,6 +1,6 @@
 //! `init`, `new`, `completions`, `--version`/`--help`, and terminal output (colour, quiet, verbose).
 
-use crate::common::{TestBook, stderr, stdout};
+use crate::common::{TestBook, stderr, stdout, walk};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -46,19 +46,6 @@ fn files_under(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// A fresh `init` book in a temp folder: (tempdir, book path).

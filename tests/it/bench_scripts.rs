@@ -1,5 +1,6 @@
 //! The benchmark scripts' own tests: the peer comparison's SVG plot (Python, stdlib unittest).
 
+use crate::common::stdout_and_stderr;
 use std::path::Path;
 use std::process::Command;
 
@@ -11,11 +12,7 @@ fn the_peer_comparison_plot_passes_its_python_tests() {
         .current_dir(dir)
         .output()
         .expect("python3 is installed");
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = stdout_and_stderr(&o);
     assert!(o.status.success(), "{out}");
     assert!(out.contains("\nOK"), "{out}");
 }

@@ -395,9 +395,7 @@ fn content_errors_are_collected_with_file_and_line() {
     b.write("notes/01-s/02-b.md", &fm("B").replace("0-2", "many"));
     b.write("notes/01-s/03-c.md", "## no front matter\n");
     b.write("notes/01-s/04-d.md", &fm("D").replace("tags", "tagz"));
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let e = stderr(&o);
+    let e = b.build_fails();
     assert!(e.contains("notes/01-s/01-a.md:3:1: error: unknown level `expert`; allowed: beginner, intermediate, advanced"), "{e}");
     assert!(
         e.contains("notes/01-s/02-b.md:4:1: error: malformed yoe `many`"),

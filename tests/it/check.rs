@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 /// Two notes that use every link form that must pass: percent-encoded and unicode anchors,
 /// `{#custom-id}`, footnotes, links to the same note, query strings, static files, templates.
 fn valid_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.write("static/img/pic.png", "PNG");
     b.write("notes/01-basics/pics/local.png", "PNG");
     b.note(
@@ -46,9 +44,7 @@ fn valid_book() -> TestBook {
 
 /// One of each kind of broken link, at known lines. Returns the book and the note's first body line.
 fn broken_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.write("static/img/pic.png", "PNG");
     // Front matter is 7 lines; the body starts on line 8.
     b.note(
@@ -445,6 +441,7 @@ fn handle(
         "/flaky" => (200, String::new()),
         "/loop-a" => (302, "Location: /loop-b\r\n".into()),
         "/loop-b" => (302, "Location: loop-a\r\n".into()),
+        "/bad-location" => (302, "Location: http://[::1\r\n".into()),
         "/nohead" if method == "HEAD" => (405, String::new()),
         "/nohead" => (200, String::new()),
         "/hang" => {
@@ -612,6 +609,32 @@ fn external_links_against_a_local_server() {
         methods("/missing"),
         ["HEAD", "GET", "HEAD", "GET"],
         "broken link not re-checked"
+    );
+}
+
+/// A redirect whose Location is no URL is a broken link that says so (no crash, no guess).
+#[test]
+fn a_redirect_to_a_location_that_is_no_url_is_reported() {
+    let s = Server::start();
+    let b = TestBook::new();
+    b.write(
+        "book.toml",
+        "[book]\ntitle = \"Ext\"\n[check]\ntimeout = 1\n",
+    );
+    b.write("notes/01-a/_section.toml", "title = \"A\"\n");
+    b.note(
+        "notes/01-a/01-links.md",
+        "Links",
+        &format!("[bad]({})\n", s.url("/bad-location")),
+    );
+    let o = b.run(&["check", "--external", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let ps = problems(&json(&o));
+    assert_eq!(ps.len(), 1, "{ps:?}");
+    let reason = ps[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("HTTP 302 redirect to a Location that is not a valid URL: \"http://[::1\""),
+        "{reason}"
     );
 }
 

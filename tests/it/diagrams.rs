@@ -1,7 +1,7 @@
 //! Diagrams in real pages: build errors point at the note's line, and in headless Chromium no
 //! text overflows its box and no boxes overlap, for a fixture of every kind and for the whole book.
 
-use crate::common::{TestBook, browser_test, stderr};
+use crate::common::{TestBook, browser_test};
 
 const EVERY_KIND: &str = r#"## Stack
 
@@ -85,9 +85,7 @@ fn a_broken_diagram_names_the_note_and_line_and_what_is_allowed() {
         "D",
         "```diagram\ntitle: only a title\n```\n",
     );
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let e = stderr(&o);
+    let e = b.build_fails();
     assert!(
         e.contains("notes/01-s/01-a.md:14:1: error: diagram:")
             && e.contains("allowed: stack, compare, spectrum, sequence"),

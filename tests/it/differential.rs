@@ -2,7 +2,7 @@
 //! (the library's `site::build_with` with one persistent `Cache`, what serve runs), and the
 //! export's note bodies against the all-notes page. On the real book and a generated corpus.
 
-use crate::common::{TestBook, stderr};
+use crate::common::{TestBook, copy_tree, stderr, walk};
 use handbook::output::Files;
 use handbook::settings::{Overrides, Settings};
 use handbook::site::{self, Cache};
@@ -156,38 +156,12 @@ fn relative(from: &str, to: &str) -> String {
 }
 
 fn note_files(root: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir(&root.join("notes"))
+    let mut out: Vec<PathBuf> = walk(&root.join("notes"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     out.sort();
     out
-}
-
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walkdir(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if src.is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 /// A copy of the repository's own book (the notes, book.toml, theme files).
@@ -196,7 +170,7 @@ fn real_book() -> TestBook {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(repo.join("book.toml"), b.path("book.toml")).unwrap();
     for dir in ["notes", "templates", "static"] {
-        copy_dir(&repo.join(dir), &b.path(dir));
+        copy_tree(&repo.join(dir), &b.path(dir));
     }
     b
 }

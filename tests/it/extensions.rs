@@ -125,9 +125,7 @@ fn invalid_tex_fails_the_build_naming_file_line_and_column() {
         "Bad",
         "## X\n\nThe ratio $\\frac{a}$ is wrong.\n",
     );
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let e = stderr(&o);
+    let e = b.build_fails();
     // Body line 3 is file line 10; `\frac` starts at column 12.
     assert!(
         e.contains("notes/01-s/03-bad.md:10:") && e.contains("error: invalid TeX in `\\frac{a}`"),

@@ -2,30 +2,8 @@
 //! `scraper`): on every page of the book and on a page of awkward markup, both must see the same
 //! start tags with the same attributes (values decoded), so the same ids, hrefs and srcs.
 
-use handbook::util::html::{Token, Tokenizer};
-use std::collections::BTreeMap;
-use std::path::Path;
+use crate::common::{Tag, start_tags as ours, walk};
 use std::process::Command;
-
-/// A start tag: lower-case name and its attributes by lower-case name, values decoded.
-type Tag = (String, BTreeMap<String, String>);
-
-/// The start tags our tokenizer reads, in page order.
-fn ours(html: &str) -> Vec<Tag> {
-    let mut tok = Tokenizer::new(html);
-    let mut tags = Vec::new();
-    while let Some(t) = tok.next() {
-        if let Token::Start(tag) = t {
-            let attrs = tok
-                .attrs()
-                .iter()
-                .map(|a| (a.name.to_string(), a.decoded().into_owned()))
-                .collect();
-            tags.push((tag.name.to_string(), attrs));
-        }
-    }
-    tags
-}
 
 /// The elements html5ever builds, in document order. Names are lower-cased (the tree builder
 /// restores SVG's camel case, `viewBox`, which the tokenizer does not).
@@ -97,19 +75,6 @@ fn tokenizer_sees_every_book_page_as_html5ever_does() {
         pages > 45,
         "{pages} pages: the book's notes, its index and 404"
     );
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files.extend(walk(&p));
-        } else {
-            files.push(p);
-        }
-    }
-    files
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Bringing books over: optional front matter, includes, redirects, and `handbook import` of
 //! an mdBook, an Obsidian vault and a Docusaurus folder, each built and checked afterwards.
 
-use crate::common::{TestBook, stderr};
+use crate::common::{TestBook, stderr, write_file};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -92,9 +92,7 @@ fn notes_require_lists_the_keys_a_book_insists_on() {
         "+++\ntitle = \"X\"\nlevel = \"beginner\"\n+++\n\nText.\n",
     );
     b.write("notes/01-a/02-y.md", "# Y\n\nNo front matter.\n");
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let e = stderr(&o);
+    let e = b.build_fails();
     assert!(
         e.contains("notes/01-a/01-x.md:1:1") && e.contains("lacks `yoe`, `tags`"),
         "{e}"
@@ -211,11 +209,7 @@ fn redirects_write_pages_at_old_paths() {
 
 /// An mdBook using every SUMMARY.md form and every include form.
 fn write_mdbook(root: &Path) {
-    let w = |rel: &str, text: &str| {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
+    let w = |rel: &str, text: &str| write_file(root, rel, text);
     w(
         "book/book.toml",
         "[book]\ntitle = \"Fixture Book\"\nauthors = [\"A. Writer\"]\nsrc = \"src\"\n\n[output.html]\nadditional-css = [\"custom.css\"]\ngit-repository-url = \"https://example.org/repo\"\n\n[output.html.redirect]\n\"/old/start.html\" = \"../guide/one.html#setup\"\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n",
@@ -383,11 +377,7 @@ fn an_mdbook_imports_builds_and_checks_clean() {
 fn an_obsidian_vault_imports_with_wiki_links_and_embeds() {
     let tmp = tempfile::tempdir().unwrap();
     let v = tmp.path().join("vault");
-    let w = |rel: &str, text: &str| {
-        let p = v.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
+    let w = |rel: &str, text: &str| write_file(&v, rel, text);
     w(".obsidian/app.json", "{}");
     w(
         "Welcome.md",
@@ -443,11 +433,7 @@ fn an_obsidian_vault_imports_with_wiki_links_and_embeds() {
 fn a_docusaurus_folder_imports_in_sidebar_order() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().join("docs");
-    let w = |rel: &str, text: &str| {
-        let p = d.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
+    let w = |rel: &str, text: &str| write_file(&d, rel, text);
     w(
         "intro.md",
         "---\nsidebar_position: 1\ntitle: Introduction\n---\n\nHello. See [a page](tutorial-basics/create-a-page.md).\n",

@@ -1,8 +1,8 @@
 //! GitHub Pages: the real book built for a site URL, served like Pages under `/handbook/` and at
 //! the root by a small local server, crawled from the top; plus the metadata and extra files.
 
-use crate::common::{TestBook, stderr};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use crate::common::{TestBook, start_tags as tags, stderr};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -163,25 +163,6 @@ fn get(origin: &str, path: &str) -> (u16, HashMap<String, String>, Vec<u8>) {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     (status, headers, raw[split + 4..].to_vec())
-}
-
-/// Start tags of a document, read by the crate's own tokenizer (the one `html_parity.rs`
-/// holds to html5ever): (tag name, attributes with values decoded).
-fn tags(html: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    use handbook::util::html::{Token, Tokenizer};
-    let mut tok = Tokenizer::new(html);
-    let mut out = Vec::new();
-    while let Some(t) = tok.next() {
-        if let Token::Start(tag) = t {
-            let attrs = tok
-                .attrs()
-                .iter()
-                .map(|a| (a.name.to_string(), a.decoded().into_owned()))
-                .collect();
-            out.push((tag.name.into_owned(), attrs));
-        }
-    }
-    out
 }
 
 /// Resolve `url` against the absolute path `base` on `origin`. None for other origins and

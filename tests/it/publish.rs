@@ -208,6 +208,22 @@ fn install_sh(cmd: &str, env: &[(&str, &str)]) -> Output {
         .expect("run install.sh")
 }
 
+/// `install.sh install` of `version` from the release server at `url`, on a runner like the
+/// host, into `tools`; the folder added to the PATH is written to `tools/github-path`.
+fn install_for_host(url: &str, version: &str, tools: &Path) -> Output {
+    let (os, arch) = host();
+    let gh_path = tools.join("github-path");
+    let env = [
+        ("HANDBOOK_RELEASES_URL", url),
+        ("HANDBOOK_VERSION", version),
+        ("RUNNER_OS", os),
+        ("RUNNER_ARCH", arch),
+        ("HANDBOOK_INSTALL_DIR", tools.to_str().unwrap()),
+        ("GITHUB_PATH", gh_path.to_str().unwrap()),
+    ];
+    install_sh("install", &env)
+}
+
 fn install_tools_present() -> bool {
     tools_present(
         &["curl", "tar", "zip", "unzip", "sha256sum"],
@@ -215,14 +231,24 @@ fn install_tools_present() -> bool {
     )
 }
 
-#[test]
-fn install_script_picks_the_archive_for_each_runner() {
+/// Where the install script's tools are present: release v0.3.0 made in a temp folder (kept
+/// while the first value lives), its download folder, and a release server for it (it reads the
+/// files at each request). `None` (a test to skip) where the tools are missing.
+fn release_site() -> Option<(tempfile::TempDir, PathBuf, Releases)> {
     if !install_tools_present() {
-        return;
+        return None;
     }
     let site = tempfile::tempdir().unwrap();
-    make_release(site.path(), "v0.3.0");
+    let dir = make_release(site.path(), "v0.3.0");
     let server = Releases::start(site.path().to_path_buf(), "v0.3.0");
+    Some((site, dir, server))
+}
+
+#[test]
+fn install_script_picks_the_archive_for_each_runner() {
+    let Some((_site, _, server)) = release_site() else {
+        return;
+    };
     let url = server.url();
     for (os, arch, target, ext) in PLATFORMS {
         let tools = tempfile::tempdir().unwrap();
@@ -294,25 +320,13 @@ fn install_script_picks_the_archive_for_each_runner() {
 /// in a folder outside this repository: init, new, build, check; a second install reuses it.
 #[test]
 fn installed_handbook_starts_builds_and_checks_a_book_outside_the_repository() {
-    if !install_tools_present() {
+    let Some((_site, _, server)) = release_site() else {
         return;
-    }
-    let site = tempfile::tempdir().unwrap();
-    make_release(site.path(), "v0.3.0");
-    let server = Releases::start(site.path().to_path_buf(), "v0.3.0");
+    };
     let url = server.url();
     let tools = tempfile::tempdir().unwrap();
     let gh_path = tools.path().join("github-path");
-    let (os, arch) = host();
-    let env = [
-        ("HANDBOOK_RELEASES_URL", url.as_str()),
-        ("HANDBOOK_VERSION", "latest"),
-        ("RUNNER_OS", os),
-        ("RUNNER_ARCH", arch),
-        ("HANDBOOK_INSTALL_DIR", tools.path().to_str().unwrap()),
-        ("GITHUB_PATH", gh_path.to_str().unwrap()),
-    ];
-    let o = install_sh("install", &env);
+    let o = install_for_host(&url, "latest", tools.path());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(server.requested().contains(&"/releases/latest".to_string()));
     assert!(
@@ -331,7 +345,7 @@ fn installed_handbook_starts_builds_and_checks_a_book_outside_the_repository() {
 
     // A second install finds the binary in place (as after a cache hit) and downloads nothing.
     let before = server.requested().len();
-    let o = install_sh("install", &env);
+    let o = install_for_host(&url, "latest", tools.path());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("using the cached handbook"), "{o:?}");
     assert_eq!(
@@ -383,11 +397,9 @@ fn installed_handbook_starts_builds_and_checks_a_book_outside_the_repository() {
 
 #[test]
 fn install_script_refuses_a_checksum_mismatch() {
-    if !install_tools_present() {
+    let Some((_site, dir, server)) = release_site() else {
         return;
-    }
-    let site = tempfile::tempdir().unwrap();
-    let dir = make_release(site.path(), "v0.3.0");
+    };
     let (os, arch) = host();
     let target = PLATFORMS
         .iter()
@@ -399,19 +411,10 @@ fn install_script_refuses_a_checksum_mismatch() {
     let mut bytes = std::fs::read(dir.join(&name)).unwrap();
     bytes.extend_from_slice(b"tampered");
     std::fs::write(dir.join(&name), bytes).unwrap();
-    let server = Releases::start(site.path().to_path_buf(), "v0.3.0");
     let url = server.url();
     let tools = tempfile::tempdir().unwrap();
     let gh_path = tools.path().join("github-path");
-    let env = [
-        ("HANDBOOK_RELEASES_URL", url.as_str()),
-        ("HANDBOOK_VERSION", "v0.3.0"),
-        ("RUNNER_OS", os),
-        ("RUNNER_ARCH", arch),
-        ("HANDBOOK_INSTALL_DIR", tools.path().to_str().unwrap()),
-        ("GITHUB_PATH", gh_path.to_str().unwrap()),
-    ];
-    let o = install_sh("install", &env);
+    let o = install_for_host(&url, "v0.3.0", tools.path());
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     assert!(
         stderr(&o).contains(&format!("checksum mismatch for {name}"))
@@ -424,7 +427,7 @@ fn install_script_refuses_a_checksum_mismatch() {
 
     // An archive SHA256SUMS does not list is refused too.
     std::fs::write(dir.join("SHA256SUMS"), "0000  handbook-other.tar.gz\n").unwrap();
-    let o = install_sh("install", &env);
+    let o = install_for_host(&url, "v0.3.0", tools.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(&format!("SHA256SUMS of v0.3.0 has no line for {name}")),

@@ -1,7 +1,7 @@
 //! `handbook serve` end to end: the real binary on a free port against a temp fixture book,
 //! talked to over raw HTTP and a hand-written WebSocket client (127.0.0.1 only).
 
-use crate::common::TestBook;
+use crate::common::{TestBook, standalone};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -124,55 +124,20 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
     )
 }
 
-/// The smallest WebSocket client that reads the server's text frames.
-struct Socket {
-    s: TcpStream,
-}
+/// The live-reload socket, its messages read as JSON.
+struct Socket(standalone::Socket);
 
 impl Socket {
     fn connect(port: u16) -> Socket {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(
-            s,
-            "GET /__handbook/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        )
-        .unwrap();
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut b).unwrap();
-            head.push(b[0]);
-        }
-        let head = String::from_utf8_lossy(&head);
+        let (s, head) = standalone::Socket::connect(port);
         assert!(head.starts_with("HTTP/1.1 101"), "no upgrade: {head}");
-        Socket { s }
+        Socket(s)
     }
 
     /// The next text message as JSON, or `None` on close or timeout.
     fn next(&mut self, limit: Duration) -> Option<Value> {
-        self.s.set_read_timeout(Some(limit)).unwrap();
-        loop {
-            let mut h = [0u8; 2];
-            self.s.read_exact(&mut h).ok()?;
-            let op = h[0] & 0x0f;
-            let mut len = (h[1] & 0x7f) as u64;
-            if len == 126 {
-                let mut l = [0u8; 2];
-                self.s.read_exact(&mut l).ok()?;
-                len = u16::from_be_bytes(l) as u64;
-            } else if len == 127 {
-                let mut l = [0u8; 8];
-                self.s.read_exact(&mut l).ok()?;
-                len = u64::from_be_bytes(l);
-            }
-            let mut payload = vec![0u8; len as usize];
-            self.s.read_exact(&mut payload).ok()?;
-            match op {
-                1 => return serde_json::from_slice(&payload).ok(),
-                8 => return None,
-                _ => {}
-            }
-        }
+        self.0.s.set_read_timeout(Some(limit)).unwrap();
+        serde_json::from_slice(&self.0.next_text()?).ok()
     }
 
     /// Read messages until one of `kind` arrives (skipping others); panic on timeout.

@@ -3,7 +3,7 @@
 //! progress, unread filter, continue reading, progress files, review sessions, axe) from
 //! http:// and file://, site and single-file export.
 
-use crate::common::{TestBook, browser_test, stderr};
+use crate::common::{TestBook, browser_test, stderr, stdout_and_stderr};
 use std::path::Path;
 use std::process::Command;
 
@@ -44,9 +44,7 @@ LRU drops the least recently used key.
 
 /// Two sections, three notes at three levels, four cards in two notes.
 pub fn study_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.write(
         "notes/01-basics/01-hashing.md",
         &note("Hashing", "beginner", "\"hashing\", \"scale\"", HASHING),
@@ -314,11 +312,7 @@ fn the_scheduler_passes_its_node_tests() {
         .current_dir(dir)
         .output()
         .expect("node is installed");
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = stdout_and_stderr(&o);
     assert!(o.status.success(), "{out}");
     assert!(
         out.contains("# pass 8") && out.contains("# fail 0"),

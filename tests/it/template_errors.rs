@@ -1,7 +1,7 @@
 //! Template errors name the file as the author knows it (`templates/NAME:LINE:COL`, or the
 //! built-in template) and show the offending line; the build fails and the output stays.
 
-use crate::common::{TestBook, stderr};
+use crate::common::TestBook;
 
 fn book() -> TestBook {
     let b = TestBook::new();
@@ -16,9 +16,7 @@ fn a_template_that_does_not_parse_is_named_with_its_line() {
     b.build_ok();
     let before = b.out("index.html");
     b.write("templates/404.html", "<p>{{ oops( }}</p>\n");
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = b.build_fails();
     assert!(
         err.contains(
             "templates/404.html:1:13: error: cannot parse the template: expected an identifier"
@@ -45,9 +43,7 @@ fn a_render_error_is_located_in_the_template_that_uses_the_name() {
         "templates/base.html",
         "<!doctype html>\n<html>\n<body>{% block main %}{% endblock main %}\n<footer>{{ site.missing_value }}</footer>\n</body></html>\n",
     );
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = b.build_fails();
     assert!(
         err.contains("templates/base.html:4:12: error: cannot render ")
             && err.contains("Variable `site.missing_value` not found"),
@@ -67,9 +63,7 @@ fn an_error_in_a_built_in_template_says_so() {
         "templates/macros.html",
         "{% macro unrelated() %}x{% endmacro unrelated %}\n",
     );
-    let o = b.run(&["build"]);
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = b.build_fails();
     let line = err.lines().next().unwrap_or("");
     assert!(
         line.starts_with("built-in template ") && line.contains("error: cannot render"),

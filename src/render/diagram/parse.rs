@@ -34,7 +34,8 @@ pub(crate) enum Shape {
     Note,
 }
 
-const SHAPES: [(&str, Shape); 6] = [
+/// The shape hints a node may carry (`DB {db}`), by the word written between the braces.
+pub(super) const SHAPES: [(&str, Shape); 6] = [
     ("db", Shape::Db),
     ("queue", Shape::Queue),
     ("cache", Shape::Cache),

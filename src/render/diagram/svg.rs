@@ -249,27 +249,39 @@ fn user_shape(r: Rect) -> NodeParts {
     )
 }
 
+/// The cloud outline as fractions of its box: a start point, then five cubic curves of three
+/// points each (two control points and the end).
+const CLOUD: [(f64, f64); 16] = [
+    (0.2, 1.0),
+    (0.03, 1.0),
+    (0.0, 0.6),
+    (0.14, 0.5),
+    (0.1, 0.22),
+    (0.32, 0.12),
+    (0.42, 0.22),
+    (0.48, 0.0),
+    (0.74, -0.02),
+    (0.76, 0.26),
+    (0.92, 0.22),
+    (1.02, 0.44),
+    (0.9, 0.58),
+    (1.02, 0.72),
+    (0.98, 1.0),
+    (0.8, 1.0),
+];
+
 /// A cloud outline: an outside network.
 fn cloud_shape(r: Rect) -> NodeParts {
-    let d = format!(
-        "M{}C{} {} {}C{} {} {}C{} {} {}C{} {} {}C{} {} {}Z",
-        rel(r, 0.2, 1.0),
-        rel(r, 0.03, 1.0),
-        rel(r, 0.0, 0.6),
-        rel(r, 0.14, 0.5),
-        rel(r, 0.1, 0.22),
-        rel(r, 0.32, 0.12),
-        rel(r, 0.42, 0.22),
-        rel(r, 0.48, 0.0),
-        rel(r, 0.74, -0.02),
-        rel(r, 0.76, 0.26),
-        rel(r, 0.92, 0.22),
-        rel(r, 1.02, 0.44),
-        rel(r, 0.9, 0.58),
-        rel(r, 1.02, 0.72),
-        rel(r, 0.98, 1.0),
-        rel(r, 0.8, 1.0),
-    );
+    let mut d = String::from("M");
+    for (i, &(u, v)) in CLOUD.iter().enumerate() {
+        match i % 3 {
+            _ if i == 0 => {}
+            1 => d.push('C'),
+            _ => d.push(' '),
+        }
+        d.push_str(&rel(r, u, v));
+    }
+    d.push('Z');
     (
         "dg-cloud",
         format!(r#"<path class="dg-box" d="{d}"/>"#),

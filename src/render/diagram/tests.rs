@@ -138,14 +138,9 @@ fn sublabels_and_every_shape_hint() {
             shape: Shape::Cache
         }
     );
-    for (hint, shape) in [
-        ("db", Shape::Db),
-        ("queue", Shape::Queue),
-        ("cache", Shape::Cache),
-        ("user", Shape::User),
-        ("cloud", Shape::Cloud),
-        ("note", Shape::Note),
-    ] {
+    let hints = super::parse::SHAPES.map(|(hint, _)| hint);
+    assert_eq!(hints, ["db", "queue", "cache", "user", "cloud", "note"]);
+    for (hint, shape) in super::parse::SHAPES {
         let s = stack(&format!("Thing {{{hint}}}"));
         assert_eq!(s.rows[0].boxes[0].shape, shape);
         assert_eq!(s.rows[0].boxes[0].text, "Thing");

@@ -1,8 +1,19 @@
 //! Fixture books for integration tests: a temp folder, a few files, and the real binary.
 #![allow(dead_code)]
 
+pub mod standalone;
+pub use standalone::{copy_tree, walk};
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// Write `root/rel` (creating folders).
+pub fn write_file(root: &Path, rel: &str, content: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
 
 pub struct TestBook {
     pub dir: tempfile::TempDir,
@@ -24,6 +35,14 @@ impl TestBook {
         b
     }
 
+    /// An empty book with two sections: `01-basics` (Basics) and `02-more` (More).
+    pub fn two_sections() -> TestBook {
+        let b = TestBook::new();
+        b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
+        b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+        b
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -34,9 +53,7 @@ impl TestBook {
 
     /// Write a file (creating folders).
     pub fn write(&self, rel: &str, content: &str) -> &Self {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
+        write_file(self.root(), rel, content);
         self
     }
 
@@ -66,7 +83,17 @@ impl TestBook {
         o
     }
 
-    /// A file of the built site.
+    /// `handbook build`, asserting failure; returns what it printed on stderr.
+    pub fn build_fails(&self) -> String {
+        let o = self.run(&["build"]);
+        assert!(
+            !o.status.success(),
+            "build succeeded but should have failed:\n{}",
+            stderr(&o)
+        );
+        stderr(&o)
+    }
+
     /// No staging or set-aside copy of the output is left beside it (`.public.staging-*`,
     /// `.public.old-*`).
     pub fn assert_no_staging_left(&self) {
@@ -92,6 +119,7 @@ impl TestBook {
         text
     }
 
+    /// A file of the built site.
     pub fn out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path("public").join(rel))
             .unwrap_or_else(|e| panic!("public/{rel}: {e}"))
@@ -106,11 +134,36 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// What a command printed: its stdout, then its stderr.
+pub fn stdout_and_stderr(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
+
+/// A start tag: lower-case name and its attributes by lower-case name, values decoded.
+pub type Tag = (String, BTreeMap<String, String>);
+
+/// The start tags of a document in page order, read by the crate's own tokenizer (the one
+/// `html_parity.rs` holds to html5ever).
+pub fn start_tags(html: &str) -> Vec<Tag> {
+    use handbook::util::html::{Token, Tokenizer};
+    let mut tok = Tokenizer::new(html);
+    let mut tags = Vec::new();
+    while let Some(t) = tok.next() {
+        if let Token::Start(tag) = t {
+            let attrs = tok
+                .attrs()
+                .iter()
+                .map(|a| (a.name.to_string(), a.decoded().into_owned()))
+                .collect();
+            tags.push((tag.name.into_owned(), attrs));
+        }
+    }
+    tags
+}
+
 /// A small book with two sections and cross links, used by many tests.
 pub fn two_section_book() -> TestBook {
-    let b = TestBook::new();
-    b.write("notes/01-basics/_section.toml", "title = \"Basics\"\n");
-    b.write("notes/02-more/_section.toml", "title = \"More\"\n");
+    let b = TestBook::two_sections();
     b.note(
         "notes/01-basics/01-first.md",
         "First Note",
@@ -145,11 +198,7 @@ pub fn browser_test(script: &str, args: &[&str]) {
         .current_dir(&dir)
         .output()
         .expect("run node");
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = stdout_and_stderr(&o);
     assert!(o.status.success(), "{script} failed:\n{out}");
 }
 

@@ -72,19 +72,7 @@ pub(crate) fn check(
     log: &Log,
 ) -> Result<Vec<Diagnostic>> {
     let cfg = &settings.check;
-    let mut urls: Vec<String> = Vec::new();
-    let mut skipped = HashSet::new();
-    let mut seen = HashSet::new();
-    for r in refs {
-        let url = without_fragment(&r.url);
-        if !selected(&url, &cfg.skip, &cfg.allow) {
-            skipped.insert(url);
-            continue;
-        }
-        if seen.insert(url.clone()) {
-            urls.push(url);
-        }
-    }
+    let (urls, skipped) = urls_to_check(refs, &cfg.skip, &cfg.allow);
     let cache_path = settings.root.join(CACHE_FILE);
     let max_age = Duration::from_secs(cfg.cache_hours.saturating_mul(3600));
     let mut cache = if cfg.cache_hours > 0 {
@@ -93,16 +81,7 @@ pub(crate) fn check(
         Cache::default()
     };
     let now = unix_now();
-    let mut verdicts: HashMap<String, Verdict> = HashMap::new();
-    let mut todo = Vec::new();
-    for u in urls {
-        match cache.fresh(&u, now, max_age) {
-            Some(v) => {
-                verdicts.insert(u, v.clone());
-            }
-            None => todo.push(u),
-        }
-    }
+    let (mut verdicts, todo) = cached_verdicts(urls, &cache, now, max_age);
     if !log.quiet {
         eprintln!(
             "checking {} external link{} ({} cached, {} skipped by [check] skip/allow)",
@@ -119,24 +98,75 @@ pub(crate) fn check(
         eprintln!("  external {:>8.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     }
     if cfg.cache_hours > 0 {
-        for (u, v) in &fresh {
-            if v.cacheable() {
-                cache.entries.insert(
-                    u.clone(),
-                    Entry {
-                        checked: now,
-                        verdict: v.clone(),
-                    },
-                );
-            }
-        }
-        cache
-            .entries
-            .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
+        remember(&mut cache, &fresh, now, max_age);
         cache.save(&cache_path)?;
     }
     verdicts.extend(fresh);
+    Ok(findings(refs, &verdicts))
+}
 
+/// The distinct fragment-free URLs to check, in first-seen order, and the set skipped by `[check] skip`/`allow`.
+fn urls_to_check(
+    refs: &[ExternalRef],
+    skip: &[String],
+    allow: &[String],
+) -> (Vec<String>, HashSet<String>) {
+    let mut urls: Vec<String> = Vec::new();
+    let mut skipped = HashSet::new();
+    let mut seen = HashSet::new();
+    for r in refs {
+        let url = without_fragment(&r.url);
+        if !selected(&url, skip, allow) {
+            skipped.insert(url);
+            continue;
+        }
+        if seen.insert(url.clone()) {
+            urls.push(url);
+        }
+    }
+    (urls, skipped)
+}
+
+/// The verdicts the cache still holds, and the URLs it has no fresh verdict for (to ask).
+fn cached_verdicts(
+    urls: Vec<String>,
+    cache: &Cache,
+    now: u64,
+    max_age: Duration,
+) -> (HashMap<String, Verdict>, Vec<String>) {
+    let mut verdicts: HashMap<String, Verdict> = HashMap::new();
+    let mut todo = Vec::new();
+    for u in urls {
+        match cache.fresh(&u, now, max_age) {
+            Some(v) => {
+                verdicts.insert(u, v.clone());
+            }
+            None => todo.push(u),
+        }
+    }
+    (verdicts, todo)
+}
+
+/// Store the cacheable fresh verdicts and drop the entries that have grown too old.
+fn remember(cache: &mut Cache, fresh: &[(String, Verdict)], now: u64, max_age: Duration) {
+    for (u, v) in fresh {
+        if v.cacheable() {
+            cache.entries.insert(
+                u.clone(),
+                Entry {
+                    checked: now,
+                    verdict: v.clone(),
+                },
+            );
+        }
+    }
+    cache
+        .entries
+        .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
+}
+
+/// One diagnostic per link whose verdict is not plainly fine, in the order of `refs`.
+fn findings(refs: &[ExternalRef], verdicts: &HashMap<String, Verdict>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {
         let Some(v) = verdicts.get(&without_fragment(&r.url)) else {
@@ -170,7 +200,7 @@ pub(crate) fn check(
             Diagnostic::link(severity, &r.file, (r.line, r.col), finding, None).with_message(),
         );
     }
-    Ok(out)
+    out
 }
 
 /// `[check] skip` prefixes are never checked; a non-empty `allow` list limits checks to its prefixes.

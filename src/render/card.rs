@@ -102,17 +102,7 @@ pub(crate) fn cards<'a>(events: Events<'a>, slug: &str, report: Report) -> (Even
                     quotes.push(None);
                 } else {
                     let (produced, next, question) = open_card(&events, i, slug, count);
-                    if question.trim().is_empty() {
-                        report(at, "a card needs its question on the `[!question]` line: `> [!question] What does X minimise?`, then the answer on the next lines of the quote".into());
-                    } else if seen.insert(normalize(&question), at).is_some() {
-                        report(
-                            at,
-                            format!(
-                                "duplicate question in this note: `{}` (each card of a note asks something different)",
-                                question.trim()
-                            ),
-                        );
-                    }
+                    check_question(&question, at, &mut seen, report);
                     out.extend(produced);
                     found.push((card_id(slug, &question), question));
                     quotes.push(Some(Open {
@@ -132,11 +122,7 @@ pub(crate) fn cards<'a>(events: Events<'a>, slug: &str, report: Report) -> (Even
             Event::End(TagEnd::BlockQuote(_)) => {
                 depth = depth.saturating_sub(1);
                 if let Some(Some(card)) = quotes.pop() {
-                    if !card.answered {
-                        report(card.at, "a card with no answer: write the answer on the lines after the question, in the same quote (`> The answer.`)".into());
-                    }
-                    let close = format!("{CARD}A{}{END}</div></details>\n", card.n);
-                    out.push((Event::Html(close.into()), range.clone()));
+                    out.push((close_card(&card, report), range.clone()));
                     i += 1;
                     continue;
                 }
@@ -159,6 +145,30 @@ pub(crate) fn cards<'a>(events: Events<'a>, slug: &str, report: Report) -> (Even
         i += 1;
     }
     (out, found)
+}
+
+/// Report a card with no question, or one asking the same as an earlier card of the note.
+fn check_question(question: &str, at: usize, seen: &mut HashMap<String, usize>, report: Report) {
+    if question.trim().is_empty() {
+        report(at, "a card needs its question on the `[!question]` line: `> [!question] What does X minimise?`, then the answer on the next lines of the quote".into());
+    } else if seen.insert(normalize(question), at).is_some() {
+        report(
+            at,
+            format!(
+                "duplicate question in this note: `{}` (each card of a note asks something different)",
+                question.trim()
+            ),
+        );
+    }
+}
+
+/// The end of a card's quote: report it if nothing was answered, and close its `<details>`.
+fn close_card(card: &Open, report: Report) -> Event<'static> {
+    if !card.answered {
+        report(card.at, "a card with no answer: write the answer on the lines after the question, in the same quote (`> The answer.`)".into());
+    }
+    let close = format!("{CARD}A{}{END}</div></details>\n", card.n);
+    Event::Html(close.into())
 }
 
 /// The card's opening events (markup, the question's inline events, the answer's start), the

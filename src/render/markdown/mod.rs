@@ -4,18 +4,22 @@
 //! view: `materialize` fills them in for the per-note page (plain ids, `slug.html#id` links) or
 //! the all-notes page (ids namespaced `slug--id`, in-page `#slug--id` links).
 
+mod code;
+mod footnotes;
+mod headings;
+mod links;
+mod materialize;
+
 use crate::book::{Book, Note};
 use crate::diagnostics::{Diagnostic, line_col};
-use crate::render::highlight::{self, FenceOptions};
-use crate::render::marker::{self, END, ID, Kind, LEVEL, NOTE_LINK, attr};
-use crate::util::paths::{encode_path, percent_decode, resolve_relative};
-use crate::util::slug::slugify;
+use crate::render::marker;
 use crate::util::text::collapse_ws;
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+pub use materialize::materialize;
+pub(crate) use materialize::materialize_into;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
 
 /// A heading of a note, for its table of contents and the search index.
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -91,74 +95,6 @@ pub enum View {
     NotePage,
     /// The all-notes page `index.html`, or the single exported file.
     AllNotes,
-}
-
-/// Fill in placeholders for one view of the note `own_slug`.
-pub fn materialize(html: &str, own_slug: &str, view: View) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    materialize_into(&mut out, html, own_slug, view);
-    out
-}
-
-/// `materialize`, appending to `out`.
-pub(crate) fn materialize_into(out: &mut String, html: &str, own_slug: &str, view: View) {
-    let mut rest = html;
-    while let Some((at, kind, inner, after)) = marker::next(rest) {
-        out.push_str(&rest[..at]);
-        rest = after;
-        match kind {
-            Some(Kind::Id) => push_id(out, own_slug, inner, view),
-            Some(Kind::Level) => push_level(out, inner, view),
-            Some(Kind::NoteLink) => push_note_link(out, own_slug, inner, view),
-            Some(Kind::Card) | None => {}
-        }
-    }
-    out.push_str(rest);
-}
-
-/// A heading level digit: as written on the note's own page, two deeper on the all-notes page.
-fn push_level(out: &mut String, level: &str, view: View) {
-    let level: u8 = level.parse().unwrap_or(2);
-    let shown = match view {
-        View::NotePage => level,
-        View::AllNotes => level.saturating_add(2),
-    };
-    out.push(char::from(b'0' + shown.clamp(1, 6)));
-}
-
-/// The href of a link to note `slug#fragment` (fragment optional) from note `own_slug`.
-fn push_note_link(out: &mut String, own_slug: &str, inner: &str, view: View) {
-    let (slug, frag) = match inner.split_once('#') {
-        Some((s, f)) => (s, Some(f)),
-        None => (inner, None),
-    };
-    match view {
-        View::NotePage => {
-            if slug != own_slug || frag.is_none() {
-                out.push_str(slug);
-                out.push_str(".html");
-            }
-            if let Some(f) = frag {
-                out.push('#');
-                out.push_str(f);
-            }
-        }
-        View::AllNotes => {
-            out.push('#');
-            match frag {
-                Some(f) => push_id(out, slug, f, view),
-                None => out.push_str(slug),
-            }
-        }
-    }
-}
-
-fn push_id(out: &mut String, slug: &str, id: &str, view: View) {
-    if view == View::AllNotes {
-        out.push_str(slug);
-        out.push_str("--");
-    }
-    out.push_str(id);
 }
 
 /// Render one note. `book` resolves links between notes.
@@ -458,113 +394,6 @@ impl<'a> Renderer<'a> {
         out.push(ev.clone());
     }
 
-    /// A fenced or indented code block (its inner events are the code's text) as HTML.
-    fn code_block_event(
-        &mut self,
-        kind: &CodeBlockKind,
-        inner: &[Spanned],
-        offset: usize,
-    ) -> Event<'static> {
-        let code: String = inner
-            .iter()
-            .filter_map(|(e, _)| match e {
-                Event::Text(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let info = match kind {
-            CodeBlockKind::Fenced(info) => info.as_ref(),
-            CodeBlockKind::Indented => "",
-        };
-        Event::Html(self.code_block(info, &code, offset).into())
-    }
-
-    /// The tag a link is written as, `<a …>` (which opens it), or an image, `<img …>`; `inner`
-    /// are the events of the link's text or the image's alt text.
-    fn link_or_image(
-        &mut self,
-        image: bool,
-        dest: &str,
-        title: &str,
-        inner: &[Spanned],
-        offset: usize,
-    ) -> Event<'static> {
-        let text = plain_text(inner);
-        let target = self.link(dest, &text, offset, image);
-        let mut tag = if image {
-            format!(
-                "<img src=\"{target}\" alt=\"{}\" loading=\"lazy\"",
-                attr(&text)
-            )
-        } else {
-            format!("<a href=\"{target}\"")
-        };
-        if !title.is_empty() {
-            let _ = write!(tag, " title=\"{}\"", attr(title));
-        }
-        if !image && (target.starts_with("http://") || target.starts_with("https://")) {
-            tag.push_str(" class=\"external\" rel=\"noopener\"");
-        }
-        tag.push('>');
-        Event::Html(tag.into())
-    }
-
-    /// A footnote reference: its number, linking to the note and back.
-    fn footnote_ref(&mut self, label: &str) -> Event<'static> {
-        let n = match self.footnote_order.iter().position(|l| l == label) {
-            Some(p) => p + 1,
-            None => {
-                self.footnote_order.push(label.to_string());
-                self.footnote_order.len()
-            }
-        };
-        let id = self.footnote_id(label);
-        // A footnote cited again gets its own id (`fnref:x-2`): ids must not repeat.
-        let refs = self.footnote_refs.entry(id.clone()).or_insert(0);
-        *refs += 1;
-        let ref_id = if *refs == 1 {
-            format!("fnref:{id}")
-        } else {
-            let mut k = *refs;
-            while self.used_ids.contains(&format!("fnref:{id}-{k}")) {
-                k += 1;
-            }
-            let r = format!("fnref:{id}-{k}");
-            self.used_ids.insert(r.clone());
-            r
-        };
-        let (id, ref_id) = (attr(&id), attr(&ref_id));
-        Event::Html(
-            format!(
-                "<sup class=\"fnref\"><a href=\"#{ID}fn:{id}{END}\" id=\"{ID}{ref_id}{END}\">{n}</a></sup>"
-            )
-            .into(),
-        )
-    }
-
-    /// The id of footnote `label` (`x` in `fn:x` and `fnref:x`): its slug, or `note`, with a
-    /// number added when another label or a custom heading id took it.
-    fn footnote_id(&mut self, label: &str) -> String {
-        if let Some(id) = self.footnote_ids.get(label) {
-            return id.clone();
-        }
-        let slug = slugify(label);
-        let base = if slug.is_empty() { "note" } else { &slug };
-        let mut id = base.to_string();
-        let mut n = 1;
-        let taken = |ids: &HashSet<String>, id: &str| {
-            ids.contains(&format!("fn:{id}")) || ids.contains(&format!("fnref:{id}"))
-        };
-        while taken(&self.used_ids, &id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        self.used_ids.insert(format!("fn:{id}"));
-        self.used_ids.insert(format!("fnref:{id}"));
-        self.footnote_ids.insert(label.to_string(), id.clone());
-        id
-    }
-
     /// The rendering, from the body's HTML and what the pass collected.
     fn finish(self, html: String, cards: Vec<crate::render::card::Card>) -> RenderedNote {
         let ids: Vec<String> = self
@@ -601,208 +430,6 @@ impl<'a> Renderer<'a> {
             text.push_str(t);
         }
     }
-
-    fn heading(
-        &mut self,
-        level: HeadingLevel,
-        custom: Option<&str>,
-        inner: &[(Event, std::ops::Range<usize>)],
-        offset: usize,
-    ) -> Event<'static> {
-        let text = plain_text(inner);
-        if text.trim().is_empty() {
-            self.warn(
-                offset,
-                "empty heading: give it text (it names the section in the contents and in search)"
-                    .into(),
-            );
-        }
-        let id = match custom.filter(|c| !c.is_empty()) {
-            Some(c) => self.custom_id(c, offset),
-            None => self.unique_id(&slugify(&text)),
-        };
-        // The note's title is its one top heading; a `#` in the body would compete with it.
-        let lvl = if level == HeadingLevel::H1 {
-            self.warn(
-                offset,
-                "`#` heading in a note body: the title comes from the front matter, so sections start at `##`; shown as `##`".into(),
-            );
-            2
-        } else {
-            level as u8
-        };
-        if lvl <= 3 {
-            self.toc.push(TocEntry {
-                level: lvl,
-                id: id.clone(),
-                text: text.clone(),
-            });
-        }
-        self.chunks.push((id.clone(), String::new()));
-        let id = attr(&id);
-        let mut inner_html = String::new();
-        pulldown_cmark::html::push_html(&mut inner_html, inner.iter().map(|(e, _)| e.clone()));
-        Event::Html(
-            format!(
-                "<h{LEVEL}{lvl}{END} id=\"{ID}{id}{END}\">{inner_html}<a class=\"anchor\" href=\"#{ID}{id}{END}\" aria-label=\"Link to this section: {}\">#</a></h{LEVEL}{lvl}{END}>\n",
-                attr(&text)
-            )
-            .into(),
-        )
-    }
-
-    /// A heading's `{#id}`, as written unless an earlier heading or the page template has it.
-    fn custom_id(&mut self, id: &str, offset: usize) -> String {
-        if self.custom_ids.insert(id.to_string()) && !TEMPLATE_IDS.contains(&id) {
-            return id.to_string();
-        }
-        let unique = self.unique_id(id);
-        self.warn(
-            offset,
-            format!("heading id `{id}` is already used on this page: this heading gets `{unique}`"),
-        );
-        unique
-    }
-
-    fn code_block(&mut self, info: &str, code: &str, offset: usize) -> String {
-        let (fence_line, _) = self.pos(offset);
-        let (lang, opts_src) = split_info(info);
-        if lang == "diagram" {
-            return match crate::render::diagram::render(code) {
-                Ok(svg) => svg,
-                Err(e) => {
-                    self.error(fence_line + e.line, format!("diagram: {}", e.message));
-                    String::new()
-                }
-            };
-        }
-        let opts = match FenceOptions::parse(opts_src) {
-            Ok(o) => o,
-            Err(msg) => {
-                self.warn(offset, format!("code fence options ignored: {msg}"));
-                FenceOptions::default()
-            }
-        };
-        let out = highlight::render_block(lang, code, &opts);
-        if out.unknown_language {
-            self.warn(
-                offset,
-                format!(
-                    "unknown code language `{lang}`: shown as plain text (known: {})",
-                    highlight::common_languages()
-                ),
-            );
-        }
-        out.html
-    }
-
-    /// Resolve a link destination and return the href to write (with placeholders).
-    fn link(&mut self, dest: &str, text: &str, offset: usize, is_image: bool) -> String {
-        let (line, col) = self.pos(offset);
-        let target = self.resolve(dest);
-        let href = match &target {
-            LinkTarget::Note { slug, fragment } => match fragment {
-                Some(f) => format!("{NOTE_LINK}{}#{}{END}", attr(slug), attr(f)),
-                None => format!("{NOTE_LINK}{}{END}", attr(slug)),
-            },
-            // A bare `#` means the top of the page in every view.
-            LinkTarget::Anchor(f) if f.is_empty() => "#".to_string(),
-            LinkTarget::Anchor(f) => format!("#{ID}{}{END}", attr(f)),
-            LinkTarget::File(p) => attr(&encode_path(p)),
-            LinkTarget::MissingNote(_) | LinkTarget::External(_) | LinkTarget::Other(_) => {
-                attr(dest)
-            }
-        };
-        self.links.push(LinkRecord {
-            line,
-            col,
-            text: text.to_string(),
-            dest: dest.to_string(),
-            href: href.clone(),
-            target,
-            is_image,
-        });
-        href
-    }
-
-    fn resolve(&self, dest: &str) -> LinkTarget {
-        let lower = dest.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            return LinkTarget::External(dest.to_string());
-        }
-        if dest.contains(':') && !dest.starts_with('#') && !dest.starts_with('/') {
-            let scheme = &dest[..dest.find(':').unwrap_or(0)];
-            if !scheme.contains('/') {
-                return LinkTarget::Other(dest.to_string());
-            }
-        }
-        if let Some(frag) = dest.strip_prefix('#') {
-            return LinkTarget::Anchor(percent_decode(frag));
-        }
-        let (path_q, frag) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(percent_decode(f))),
-            None => (dest, None),
-        };
-        let path = path_q.split('?').next().unwrap_or(path_q);
-        let path = percent_decode(path);
-        if path.ends_with(".md") {
-            let resolved = resolve_relative(&self.note.rel_path, &path);
-            if let Some(slug) = self.lookup.by_path.get(&resolved) {
-                return LinkTarget::Note {
-                    slug: slug.clone(),
-                    fragment: frag,
-                };
-            }
-            // A link may also name a note by file name alone, from any folder.
-            let file = path.rsplit('/').next().unwrap_or(&path);
-            let slug = crate::util::slug::slug_of_file(file);
-            if self.lookup.by_slug.contains(&slug) {
-                return LinkTarget::Note {
-                    slug,
-                    fragment: frag,
-                };
-            }
-            return LinkTarget::MissingNote(resolved);
-        }
-        if path.starts_with('/') {
-            // Root-absolute: kept as written; `check` reports it for sub-path hosting.
-            return LinkTarget::Other(dest.to_string());
-        }
-        let resolved = resolve_relative(&self.note.rel_path, &path);
-        // Files under static/ are copied to the output root; others keep their path.
-        let out = resolved
-            .strip_prefix("static/")
-            .map(str::to_string)
-            .unwrap_or(resolved);
-        LinkTarget::File(out)
-    }
-
-    fn push_footnotes(&mut self, html: &mut String, mut defs: Vec<(String, Vec<Event>)>) {
-        if defs.is_empty() {
-            return;
-        }
-        // A label defined twice keeps its first definition (as link references do): one id each.
-        let mut seen = HashSet::new();
-        defs.retain(|(label, _)| seen.insert(label.clone()));
-        // Order by first reference; unreferenced definitions go last.
-        defs.sort_by_key(|(label, _)| {
-            self.footnote_order
-                .iter()
-                .position(|l| l == label)
-                .unwrap_or(usize::MAX)
-        });
-        html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n");
-        for (label, evs) in defs {
-            let id = attr(&self.footnote_id(&label));
-            let _ = write!(html, "<li id=\"{ID}fn:{id}{END}\">");
-            pulldown_cmark::html::push_html(html, evs.into_iter());
-            let _ = writeln!(
-                html,
-                " <a href=\"#{ID}fnref:{id}{END}\" class=\"fn-back\" aria-label=\"Back to reference\">↩</a></li>"
-            );
-        }
-        html.push_str("</ol></section>\n");
-    }
 }
 
 /// Index of the event that closes the one opened at `start`.
@@ -833,13 +460,4 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
         }
     }
     s
-}
-
-/// `sql {hl_lines=[2]}` -> ("sql", "{hl_lines=[2]}"); also `sql,linenos`.
-fn split_info(info: &str) -> (&str, &str) {
-    let info = info.trim();
-    let end = info
-        .find(|c: char| c.is_whitespace() || c == '{' || c == ',')
-        .unwrap_or(info.len());
-    (&info[..end], info[end..].trim_start_matches(',').trim())
 }

@@ -113,7 +113,7 @@ pub struct Book {
 }
 
 impl Book {
-    pub(crate) fn by_slug(&self) -> HashMap<&str, usize> {
+    pub(crate) fn by_slug(&self) -> rustc_hash::FxHashMap<&str, usize> {
         self.notes
             .iter()
             .map(|n| (n.slug.as_str(), n.index))

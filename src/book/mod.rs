@@ -113,7 +113,17 @@ pub struct Book {
 }
 
 impl Book {
-    pub(crate) fn by_slug(&self) -> HashMap<&str, usize> {
+    /// Each tag (as written) with its slug, slugified once per spelling: a build needs the
+    /// slug of every tag of every note several times over.
+    pub(crate) fn tag_slugs(&self) -> rustc_hash::FxHashMap<&str, String> {
+        let mut slugs = rustc_hash::FxHashMap::default();
+        for t in self.notes.iter().flat_map(|n| &n.meta.tags) {
+            slugs.entry(t.as_str()).or_insert_with(|| slugify(t));
+        }
+        slugs
+    }
+
+    pub(crate) fn by_slug(&self) -> rustc_hash::FxHashMap<&str, usize> {
         self.notes
             .iter()
             .map(|n| (n.slug.as_str(), n.index))

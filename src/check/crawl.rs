@@ -27,7 +27,7 @@ pub struct Crawl<'a> {
     /// Every site path, for the many lookups of the crawl.
     pub(super) file_set: FastSet<&'a str>,
     /// Ids each note defines (headings, footnotes), by note index.
-    pub(super) note_ids: Vec<HashSet<&'a str>>,
+    pub(super) note_ids: Vec<FastSet<&'a str>>,
 }
 
 pub(super) struct Page<'a> {

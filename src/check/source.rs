@@ -5,7 +5,7 @@ use crate::book::Note;
 use crate::diagnostics::{Diagnostic, LinkFinding, Severity, line_col, nearest};
 use crate::render::markdown::{LinkRecord, LinkTarget};
 use crate::util::paths::percent_decode;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 impl<'a> Crawl<'a> {
     /// Check the links the renderer recorded. Returns the problems and which (note, link) pairs they cover.
@@ -41,7 +41,7 @@ impl<'a> Crawl<'a> {
     /// What is wrong with one recorded link of note `n`, and the nearest valid target.
     fn link_problem(
         &self,
-        by_slug: &HashMap<&str, usize>,
+        by_slug: &rustc_hash::FxHashMap<&str, usize>,
         n: &Note,
         l: &LinkRecord,
     ) -> Option<(String, Option<String>)> {

@@ -71,6 +71,8 @@ pub(crate) struct ComposeCache {
     pub(super) skeleton: Option<(u64, Vec<Piece>)>,
     /// The all-notes page of the last two builds, whose memory is reused.
     pub(super) index_page: Recycle,
+    /// Note path -> the note's summary key and what it was computed from.
+    pub(super) summaries: rustc_hash::FxHashMap<String, SummaryMemo>,
     /// Each note's part of the search index (not kept by a one-shot build).
     pub(super) search: super::search_index::SearchCache,
     /// Nothing is kept for a next build: each note's all-notes view and search fragment are
@@ -107,6 +109,17 @@ pub(super) struct NoteHtml {
     /// The note's position in the book (the search fragment names it).
     pub(super) position: usize,
     pub(super) all_notes: Arc<str>,
+}
+
+/// A note's summary key (`Common::summary_key`), with what it was computed from: the note's
+/// text as loaded (the same allocation while its file is unchanged), its rendering, its
+/// position and a hash of its section's title and slug.
+pub(super) struct SummaryMemo {
+    pub(super) body: Arc<str>,
+    pub(super) rendered: Arc<RenderedNote>,
+    pub(super) index: usize,
+    pub(super) section: u64,
+    pub(super) key: u64,
 }
 
 /// A part of the all-notes page: literal text, or the body of note `i`.

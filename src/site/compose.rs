@@ -2,7 +2,7 @@
 
 use super::Stats;
 use super::all_notes::{all_notes_page, placeholder, splice, splice_fresh, split_skeleton};
-use super::cache::{ComposeCache, NoteHtml, Piece};
+use super::cache::{ComposeCache, NoteHtml, Piece, SummaryMemo};
 use super::context::{Common, PageCtx, tag_counts};
 use super::files::{copy_note_assets, nav_js, robots, sitemap, static_files};
 use super::pages::{note_page, tag_page};
@@ -11,9 +11,9 @@ use crate::book::{Book, Note};
 use crate::output::{Bytes, Files};
 use crate::render::markdown::{RenderedNote, View, materialize};
 use crate::settings::Settings;
-use crate::util::slug::slugify;
 use anyhow::Result;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -150,11 +150,7 @@ impl<'b> Plan<'b> {
             book.notes.len(),
             super::study::card_total(common.rendered),
         ));
-        let summaries: Vec<u64> = book
-            .notes
-            .par_iter()
-            .map(|n| common.summary_key(n))
-            .collect();
+        let summaries = summary_keys(common, &mut cache.summaries);
         let by_tag = group_by_tag(book);
         let mut plan = Plan {
             html: note_views(common, cache),
@@ -272,15 +268,63 @@ fn note_views(common: &Common, cache: &ComposeCache) -> Vec<NoteHtml> {
         .collect()
 }
 
+/// Each note's `summary_key`, reused from the last build for a note whose text and rendering
+/// are the very allocations it was computed from, at the same position in the same section.
+fn summary_keys(common: &Common, memo: &mut FxHashMap<String, SummaryMemo>) -> Vec<u64> {
+    let book = common.book;
+    let sections: Vec<u64> = book
+        .sections
+        .iter()
+        .map(|s| hash_of(&(&s.title, &s.slug)))
+        .collect();
+    let keys: Vec<u64> = book
+        .notes
+        .par_iter()
+        .map(|n| {
+            let r = &common.rendered[n.index];
+            match memo.get(&n.rel_path) {
+                Some(m)
+                    if Arc::ptr_eq(&m.body, &n.body)
+                        && Arc::ptr_eq(&m.rendered, r)
+                        && m.index == n.index
+                        && m.section == sections[n.section] =>
+                {
+                    m.key
+                }
+                _ => common.summary_key(n),
+            }
+        })
+        .collect();
+    *memo = book
+        .notes
+        .iter()
+        .zip(&keys)
+        .map(|(n, &key)| {
+            let m = SummaryMemo {
+                body: n.body.clone(),
+                rendered: common.rendered[n.index].clone(),
+                index: n.index,
+                section: sections[n.section],
+                key,
+            };
+            (n.rel_path.clone(), m)
+        })
+        .collect();
+    keys
+}
+
 fn group_by_tag(book: &Book) -> ByTag {
+    let slugs = book.tag_slugs();
     let mut by_tag = ByTag::new();
     for n in &book.notes {
         for t in &n.meta.tags {
-            by_tag
-                .entry(slugify(t))
-                .or_insert_with(|| (t.clone(), Vec::new()))
-                .1
-                .push(n.index);
+            let slug = &slugs[t.as_str()];
+            match by_tag.get_mut(slug) {
+                Some((_, notes)) => notes.push(n.index),
+                None => {
+                    by_tag.insert(slug.clone(), (t.clone(), vec![n.index]));
+                }
+            }
         }
     }
     by_tag

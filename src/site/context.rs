@@ -244,6 +244,7 @@ impl<'a> Common<'a> {
         rendered: &'a [Arc<RenderedNote>],
         version: String,
     ) -> Common<'a> {
+        let slugs = book.tag_slugs();
         let mut common = Common {
             settings,
             book,
@@ -263,7 +264,7 @@ impl<'a> Common<'a> {
                         .iter()
                         .map(|t| TagCtx {
                             name: t.clone(),
-                            slug: slugify(t),
+                            slug: slugs[t.as_str()].clone(),
                         })
                         .collect()
                 })
@@ -321,17 +322,26 @@ pub(super) struct TagCount {
 }
 
 pub(super) fn tag_counts(book: &Book) -> Vec<TagCount> {
-    let mut m: BTreeMap<String, TagCount> = BTreeMap::new();
+    // Counted by the tag as written first, then slugified once per distinct spelling.
+    let mut written: rustc_hash::FxHashMap<&str, (usize, usize)> = Default::default();
     for n in &book.notes {
         for t in &n.meta.tags {
-            m.entry(slugify(t))
-                .or_insert_with(|| TagCount {
-                    name: t.clone(),
-                    slug: slugify(t),
-                    count: 0,
-                })
-                .count += 1;
+            let next = written.len();
+            written.entry(t).or_insert((next, 0)).1 += 1;
         }
+    }
+    let mut spellings: Vec<(&str, (usize, usize))> = written.into_iter().collect();
+    spellings.sort_unstable_by_key(|(_, (first, _))| *first);
+    let mut m: BTreeMap<String, TagCount> = BTreeMap::new();
+    for (t, (_, count)) in spellings {
+        let slug = slugify(t);
+        m.entry(slug.clone())
+            .or_insert_with(|| TagCount {
+                name: t.to_string(),
+                slug,
+                count: 0,
+            })
+            .count += count;
     }
     m.into_values().collect()
 }

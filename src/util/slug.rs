@@ -17,6 +17,15 @@ pub(crate) fn slug_of_file(file_name: &str) -> String {
 
 /// URL-safe slug: lowercase letters and digits, runs of anything else become one `-`.
 pub(crate) fn slugify(s: &str) -> String {
+    if s.is_ascii() {
+        slugify_ascii(s)
+    } else {
+        slugify_chars(s)
+    }
+}
+
+/// `slugify` a character at a time, for any text.
+fn slugify_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars() {
@@ -31,4 +40,44 @@ pub(crate) fn slugify(s: &str) -> String {
         }
     }
     out
+}
+
+/// `slugify` of ASCII text, a byte at a time (tags and headings are mostly ASCII, and every
+/// build slugifies every tag of every note).
+fn slugify_ascii(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    let mut dash = false;
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            if dash && !out.is_empty() {
+                out.push(b'-');
+            }
+            dash = false;
+            out.push(b.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    String::from_utf8(out).expect("ASCII in, ASCII out")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_slugs_as_the_char_by_char_path_makes_them(s in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(slugify_ascii(&s), slugify_chars(&s));
+        }
+    }
+
+    #[test]
+    fn slugs_of_mixed_text() {
+        assert_eq!(
+            slugify("L4 vs. L7: Load_Balancing!"),
+            "l4-vs-l7-load_balancing"
+        );
+        assert_eq!(slugify("  Größe & Ärger "), "größe-ärger");
+    }
 }

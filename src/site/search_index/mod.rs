@@ -15,7 +15,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 mod cache;
@@ -395,11 +394,12 @@ fn push_piece(body: &mut String, term: &str, list: &[u64]) {
     body.push_str(&serde_json::to_string(term).unwrap_or_default());
     body.push_str(":[");
     let mut prev = 0;
+    let mut digits = itoa::Buffer::new();
     for (i, p) in list.iter().enumerate() {
         if i > 0 {
             body.push(',');
         }
-        let _ = write!(body, "{}", p - prev);
+        body.push_str(digits.format(p - prev));
         prev = *p;
     }
     body.push(']');

@@ -132,6 +132,8 @@ pub(super) struct SummaryMemo {
     pub(super) index: usize,
     pub(super) section: u64,
     pub(super) key: u64,
+    /// The note's description (`context::description`), made from the same text and rendering.
+    pub(super) description: Arc<str>,
 }
 
 /// A part of the all-notes page: literal text, or the body of note `i`.

@@ -80,7 +80,13 @@ pub(crate) fn compose_cached(
     cache: &mut ComposeCache,
 ) -> Result<Files> {
     let tera = &theme.tera;
-    let common = Common::new(settings, book, rendered, theme.version.clone());
+    let common = Common::new(
+        settings,
+        book,
+        rendered,
+        theme.version.clone(),
+        &cache.summaries,
+    );
     let mut files: Files = theme.statics.clone();
     files.insert("highlight.css".into(), theme.highlight_css.clone());
     let mut plan = Plan::new(&common, theme.templates, cache)?;
@@ -305,6 +311,7 @@ fn summary_keys(common: &Common, memo: &mut FxHashMap<String, SummaryMemo>) -> V
                 index: n.index,
                 section: sections[n.section],
                 key,
+                description: common.descriptions[n.index].clone(),
             };
             (n.rel_path.clone(), m)
         })

@@ -142,12 +142,12 @@ struct Found {
 /// are unchanged, as are those of the files it includes, is not read or parsed again.
 #[derive(Default)]
 pub(crate) struct FileCache {
-    files: HashMap<PathBuf, Cached>,
+    files: rustc_hash::FxHashMap<PathBuf, Cached>,
     /// Whether drafts were included, and the required keys, when the entries were parsed.
     drafts: bool,
     require: Vec<String>,
     /// What the last walk of `notes/` found, when it found no error.
-    discovered: Option<Discovered>,
+    discovered: Option<std::sync::Arc<Discovered>>,
     /// The files the watcher says changed since the last load (`serve`); `None`: unknown.
     changed: Option<HashSet<PathBuf>>,
 }
@@ -175,7 +175,7 @@ impl FileCache {
 
     /// The last walk, when nothing that changed can alter it: every changed path under
     /// `notes_dir` is a note file or an included file seen before, and still exists.
-    fn walk_unchanged(&self, notes_dir: &Path) -> Option<&Discovered> {
+    fn walk_unchanged(&self, notes_dir: &Path) -> Option<&std::sync::Arc<Discovered>> {
         let changed = self.changed.as_ref()?;
         let known = |p: &PathBuf| {
             self.files.contains_key(p)
@@ -228,21 +228,18 @@ fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec
             now.is_some() && c.stamp == now && c.deps.iter().all(|(p, s)| stamp(p) == *s)
         }
     };
-    let fresh: Vec<Cached> = found
+    // `None`: the entry of the last load still holds (moved over below, not copied).
+    let fresh: Vec<Option<Cached>> = found
         .par_iter()
         .map(|f| {
             if let Some(c) = old.get(&f.path)
                 && unchanged(f, c)
             {
-                let mut c = c.clone();
-                if let Ok(Some(n)) = &mut c.parsed {
-                    n.section = f.section;
-                }
-                return c;
+                return None;
             }
             let now = stamp(&f.path);
             let (parsed, deps) = parse_file(settings, f);
-            Cached {
+            Some(Cached {
                 stamp: now,
                 parsed,
                 deps: deps
@@ -250,16 +247,22 @@ fn parse_all(settings: &Settings, found: &[Found], cache: &mut FileCache) -> Vec
                     .map(|p| (stamp(&p), p))
                     .map(|(s, p)| (p, s))
                     .collect(),
-            }
+            })
         })
         .collect();
-    cache.files = found
-        .iter()
-        .zip(&fresh)
-        .filter(|(_, c)| c.stamp.is_some())
-        .map(|(f, c)| (f.path.clone(), c.clone()))
-        .collect();
-    fresh.into_iter().map(|c| c.parsed).collect()
+    let mut old = std::mem::take(&mut cache.files);
+    let mut out = Vec::with_capacity(found.len());
+    for (f, c) in found.iter().zip(fresh) {
+        let mut c = c.unwrap_or_else(|| old.remove(&f.path).expect("looked up above"));
+        if let Ok(Some(n)) = &mut c.parsed {
+            n.section = f.section;
+        }
+        out.push(c.parsed.clone());
+        if c.stamp.is_some() {
+            cache.files.insert(f.path.clone(), c);
+        }
+    }
+    out
 }
 
 /// Load every section and note, collecting all content errors before failing.
@@ -281,17 +284,18 @@ pub(crate) fn load_cached(settings: &Settings, cache: &mut FileCache) -> Result<
         )])
         .into());
     }
-    let (sections, found, nested) = match cache.walk_unchanged(&notes_dir) {
+    let walk = match cache.walk_unchanged(&notes_dir) {
         Some(d) => d.clone(),
         None => {
-            let d = discover(root, &notes_dir, &mut errors)?;
+            let d = std::sync::Arc::new(discover(root, &notes_dir, &mut errors)?);
             cache.discovered = errors.is_empty().then(|| d.clone());
             d
         }
     };
+    let (sections, found, nested) = &*walk;
     let mut notes: Vec<Note> = Vec::with_capacity(found.len());
-    let parsed = parse_all(settings, &found, cache);
-    let mut sections = sections;
+    let parsed = parse_all(settings, found, cache);
+    let mut sections = sections.clone();
     for p in parsed {
         match p {
             Ok(Some(mut n)) => {

@@ -13,6 +13,13 @@ pub struct Cache {
     pub(super) files: book::FileCache,
     pub(super) notes: NoteCache,
     pub(super) compose: ComposeCache,
+    /// The templates, static files and code colours of the last build.
+    pub(super) theme: Option<Arc<super::compose::Theme>>,
+    /// Whether the next build was told what changed, and that all of it is under `notes/`
+    /// (then the theme is kept); a build not told reads the theme again.
+    pub(super) theme_kept: Option<bool>,
+    /// `notes/` of the book last built.
+    pub(super) notes_dir: Option<std::path::PathBuf>,
     /// A one-shot build keeps nothing for a next build (less memory at the peak).
     pub(super) single: bool,
 }
@@ -35,6 +42,11 @@ impl Cache {
     /// the next build reads only those notes instead of walking `notes/`. With `exact` false
     /// (the watcher may have missed events), the next build looks at every file.
     pub fn changed_since_last_build(&mut self, paths: &[std::path::PathBuf], exact: bool) {
+        let notes_only = exact
+            && paths
+                .iter()
+                .all(|p| self.notes_dir.as_ref().is_some_and(|d| p.starts_with(d)));
+        self.theme_kept = Some(self.theme_kept.unwrap_or(true) && notes_only);
         if exact {
             self.files.changed_since_last_load(paths);
         } else {
@@ -120,6 +132,8 @@ pub(super) struct SummaryMemo {
     pub(super) index: usize,
     pub(super) section: u64,
     pub(super) key: u64,
+    /// The note's description (`context::description`), made from the same text and rendering.
+    pub(super) description: Arc<str>,
 }
 
 /// A part of the all-notes page: literal text, or the body of note `i`.

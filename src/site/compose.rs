@@ -19,30 +19,34 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// What pages are composed with besides the notes: templates, static files, code colours.
+/// `serve` keeps it between builds while no file outside `notes/` changed.
 pub(crate) struct Theme {
     tera: tera::Tera,
     statics: Files,
-    highlight_css: String,
+    highlight_css: Bytes,
+    /// A short hash of the theme's files, appended to their URLs so browsers fetch new ones.
+    version: String,
+    /// A hash of the templates' paths and text: part of every page's key.
+    templates: u64,
 }
 
 impl Theme {
     pub(crate) fn load(settings: &Settings) -> Result<Theme> {
-        Ok(Theme {
-            tera: templates::load(&settings.root)?,
-            statics: static_files(settings)?,
-            highlight_css: crate::render::highlight::stylesheet(),
-        })
-    }
-
-    /// A short hash of the theme's files, appended to their URLs so browsers fetch new ones.
-    fn version(&self) -> String {
+        let statics = static_files(settings)?;
+        let highlight_css = crate::render::highlight::stylesheet();
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (k, v) in &self.statics {
+        for (k, v) in &statics {
             k.hash(&mut h);
             v.hash(&mut h);
         }
-        self.highlight_css.hash(&mut h);
-        format!("{:x}", h.finish() & 0xffff_ffff)
+        highlight_css.hash(&mut h);
+        Ok(Theme {
+            tera: templates::load(&settings.root)?,
+            statics,
+            highlight_css: Arc::new(highlight_css.into_bytes()),
+            version: format!("{:x}", h.finish() & 0xffff_ffff),
+            templates: templates_signature(settings)?,
+        })
     }
 }
 
@@ -60,7 +64,7 @@ pub fn compose(
         settings,
         book,
         rendered,
-        Theme::load(settings)?,
+        &Theme::load(settings)?,
         stats,
         &mut ComposeCache::default(),
     )
@@ -71,21 +75,22 @@ pub(crate) fn compose_cached(
     settings: &Settings,
     book: &Book,
     rendered: &[Arc<RenderedNote>],
-    theme: Theme,
+    theme: &Theme,
     stats: &mut Stats,
     cache: &mut ComposeCache,
 ) -> Result<Files> {
-    let version = theme.version();
-    let Theme {
-        tera,
-        statics,
-        highlight_css,
-    } = theme;
-    let common = Common::new(settings, book, rendered, version);
-    let mut files: Files = statics;
-    files.insert("highlight.css".into(), highlight_css.into_bytes().into());
-    let mut plan = Plan::new(&common, cache)?;
-    let made = make_pages(&common, &tera, &mut plan, cache)?;
+    let tera = &theme.tera;
+    let common = Common::new(
+        settings,
+        book,
+        rendered,
+        theme.version.clone(),
+        &cache.summaries,
+    );
+    let mut files: Files = theme.statics.clone();
+    files.insert("highlight.css".into(), theme.highlight_css.clone());
+    let mut plan = Plan::new(&common, theme.templates, cache)?;
+    let made = make_pages(&common, tera, &mut plan, cache)?;
     let Plan {
         html,
         by_tag,
@@ -115,7 +120,7 @@ pub(crate) fn compose_cached(
         .map(|(n, m)| (n.rel_path.clone(), m))
         .collect();
     cache.pages = pages_now;
-    fixed_files(&common, &tera, &by_tag, &mut files)?;
+    fixed_files(&common, tera, &by_tag, &mut files)?;
     copy_note_assets(settings, rendered, &mut files);
     super::redirects::add(&settings.redirects, &mut files)?;
     Ok(files)
@@ -138,14 +143,14 @@ struct Plan<'b> {
 }
 
 impl<'b> Plan<'b> {
-    fn new(common: &Common<'b>, cache: &mut ComposeCache) -> Result<Plan<'b>> {
+    fn new(common: &Common<'b>, templates: u64, cache: &mut ComposeCache) -> Result<Plan<'b>> {
         let (settings, book) = (common.settings, common.book);
         // What every page shows (book, settings, templates, sections), then what each note's
         // summary and body are: the keys pages are reused under.
         let global = hash_of(&(
             settings,
             &common.version,
-            templates_signature(settings)?,
+            templates,
             serde_json::to_string(&common.section_summaries(false))?,
             book.notes.len(),
             super::study::card_total(common.rendered),
@@ -306,6 +311,7 @@ fn summary_keys(common: &Common, memo: &mut FxHashMap<String, SummaryMemo>) -> V
                 index: n.index,
                 section: sections[n.section],
                 key,
+                description: common.descriptions[n.index].clone(),
             };
             (n.rel_path.clone(), m)
         })

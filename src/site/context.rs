@@ -78,7 +78,7 @@ pub(super) struct Common<'a> {
     pub(super) rendered: &'a [Arc<RenderedNote>],
     pub(super) version: String,
     /// Per note, made once: its description and its tags with their slugs.
-    pub(super) descriptions: Vec<String>,
+    pub(super) descriptions: Vec<Arc<str>>,
     pub(super) tags: Vec<Vec<TagCtx>>,
     /// Per note, the other notes whose bodies link to it, in book order.
     pub(super) backlinks: Vec<Vec<usize>>,
@@ -160,7 +160,7 @@ impl Common<'_> {
             level: &note.meta.level,
             yoe: &note.meta.yoe,
             tags: &self.tags[n.index],
-            description: &self.descriptions[n.index],
+            description: &self.descriptions[n.index][..],
             section: &section.title,
             section_slug: &section.slug,
             url: format!("{}.html", note.slug),
@@ -193,7 +193,7 @@ impl Common<'_> {
             &n.slug,
             &n.rel_path,
             &n.meta,
-            &self.descriptions[n.index],
+            &self.descriptions[n.index][..],
             &section.title,
             &section.slug,
             &r.toc,
@@ -243,6 +243,7 @@ impl<'a> Common<'a> {
         book: &'a Book,
         rendered: &'a [Arc<RenderedNote>],
         version: String,
+        memo: &rustc_hash::FxHashMap<String, super::cache::SummaryMemo>,
     ) -> Common<'a> {
         let slugs = book.tag_slugs();
         let mut common = Common {
@@ -253,7 +254,16 @@ impl<'a> Common<'a> {
             descriptions: book
                 .notes
                 .par_iter()
-                .map(|n| description(n, &rendered[n.index]))
+                .map(|n| {
+                    let r = &rendered[n.index];
+                    match memo.get(&n.rel_path) {
+                        // The same text and rendering: the description made from them last time.
+                        Some(m) if Arc::ptr_eq(&m.body, &n.body) && Arc::ptr_eq(&m.rendered, r) => {
+                            m.description.clone()
+                        }
+                        _ => description(n, r).into(),
+                    }
+                })
                 .collect(),
             tags: book
                 .notes

@@ -77,10 +77,13 @@ pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -
     progress.set_total(book.notes.len());
     // The templates and static files are read (and the templates parsed) by whichever thread
     // has nothing else to do while notes render.
+    let keep = !cache.single && cache.theme_kept.take() == Some(true);
+    let kept = cache.theme.take().filter(|_| keep);
     let ((mut rendered, rerendered), theme) = rayon::join(
         || render::render_all(&book, &mut cache.notes, progress),
-        || Theme::load(settings),
+        || kept.map_or_else(|| Theme::load(settings).map(Arc::new), Ok),
     );
+    let theme = theme?;
     if cache.single {
         render::highlight::forget_lines();
     }
@@ -94,11 +97,15 @@ pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -
         settings,
         &book,
         &rendered,
-        theme?,
+        &theme,
         &mut stats,
         &mut cache.compose,
     )
     .map_err(|e| template_errors::locate_render(e, &settings.root))?;
+    if !cache.single {
+        cache.theme = Some(theme);
+        cache.notes_dir = Some(settings.root.join("notes"));
+    }
     if cache.single {
         cache.forget_between_builds(&mut rendered);
     }

@@ -68,7 +68,10 @@ fn serve_matches_one_shot(root: &Path, edits: &[(&str, Edit)], tell: bool) {
         for (rel, text) in edit {
             let p = settings.root.join(rel);
             match text {
-                Some(t) => std::fs::write(&p, t).unwrap(),
+                Some(t) => {
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, t).unwrap()
+                }
                 None => std::fs::remove_file(&p).unwrap(),
             }
             written.push(p);
@@ -129,6 +132,22 @@ fn edit_run(root: &Path) -> Vec<(&'static str, Edit)> {
         ("restore the tags", vec![set(&c, &tc)]),
         ("drop the link, keep the title", vec![set(&a, &titled)]),
         ("restore the title", vec![set(&a, &ta)]),
+        (
+            "add a stylesheet",
+            vec![set("static/zz-extra.css", ".differential { color: red }\n")],
+        ),
+        (
+            "edit a body and the stylesheet",
+            vec![
+                set(&b, &format!("{tb}\n\nAnother line.\n")),
+                set("static/zz-extra.css", ".differential { color: blue }\n"),
+            ],
+        ),
+        ("restore the body again", vec![set(&b, &tb)]),
+        (
+            "remove the stylesheet",
+            vec![("static/zz-extra.css".into(), None)],
+        ),
     ];
     if let Some(ts) = ts {
         let renamed = ts.replacen("title = \"", "title = \"Renamed ", 1);

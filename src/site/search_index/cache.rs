@@ -1,6 +1,6 @@
 //! What `serve` keeps of the search index between builds, so that a save re-indexes only the notes it changed and writes again only the pieces they fall in.
 
-use super::{BITS, Part, group_size, index_note, note_groups, piece_len, shard_body, shard_ends};
+use super::{BITS, Part, group_size, index_note, note_groups, push_piece, shard_ends};
 use crate::book::Book;
 use crate::render::markdown::RenderedNote;
 use rayon::prelude::*;
@@ -41,8 +41,9 @@ struct BookIndex {
     order: Vec<String>,
     /// By term id: the postings of every note (position folded in), in order.
     lists: Vec<Vec<u64>>,
-    /// By term id: the length of its piece in a shard (`piece_len`).
-    lens: Vec<usize>,
+    /// By term id: its piece of a shard as `push_piece` writes it, kept in step with its
+    /// postings (empty: not written yet).
+    texts: Vec<String>,
     /// The ids of the terms that occur, sorted by term.
     sorted: Vec<u32>,
     shards: Vec<Shard>,
@@ -168,7 +169,7 @@ impl SearchCache {
         BookIndex {
             stride,
             order: book.notes.iter().map(|n| n.rel_path.clone()).collect(),
-            lens: vec![0; lists.len()],
+            texts: vec![String::new(); lists.len()],
             lists,
             sorted,
             shards: Vec::new(),
@@ -186,24 +187,36 @@ impl SearchCache {
             .as_mut()
             .expect("same order means an index exists");
         index.lists.resize(names.len(), Vec::new());
-        index.lens.resize(names.len(), 0);
+        index.texts.resize(names.len(), String::new());
         let span = index.stride * BITS;
         let mut dirty = FxHashSet::default();
         for (position, old) in stale {
             let base = *position as u64 * span;
             let new = &self.notes[&index.order[*position]].terms;
+            let new_ids: FxHashMap<u32, &[u64]> =
+                new.iter().map(|(id, list)| (*id, &list[..])).collect();
             let old_ids = old.iter().flatten().map(|(id, _)| *id);
-            for id in old_ids.chain(new.iter().map(|(id, _)| *id)) {
-                let list = &mut index.lists[id as usize];
+            let ids: FxHashSet<u32> = old_ids.chain(new_ids.keys().copied()).collect();
+            for id in ids {
+                let (list, text) = (&mut index.lists[id as usize], &mut index.texts[id as usize]);
                 let from = list.partition_point(|&p| p < base);
                 let to = list.partition_point(|&p| p < base + span);
-                list.drain(from..to);
+                let postings = new_ids.get(&id).copied().unwrap_or(&[]);
+                let old_len = list.len();
+                list.splice(from..to, postings.iter().map(|p| base + p));
+                if list.is_empty() {
+                    text.clear();
+                } else if !text.is_empty() {
+                    let header = json_len(&names[id as usize]) + 2;
+                    let edit = Edit {
+                        old_len,
+                        from,
+                        to,
+                        count: postings.len(),
+                    };
+                    splice_piece(text, header, list, edit);
+                }
                 dirty.insert(id);
-            }
-            for (id, postings) in new {
-                let list = &mut index.lists[*id as usize];
-                let at = list.partition_point(|&p| p < base);
-                list.splice(at..at, postings.iter().map(|p| base + p));
             }
         }
         for &id in &dirty {
@@ -227,8 +240,10 @@ impl SearchCache {
         let names = &self.names;
         let index = self.book.as_mut().expect("made before");
         for &id in dirty {
-            let list = &index.lists[id as usize];
-            index.lens[id as usize] = piece_len(&names[id as usize], list);
+            let (list, text) = (&index.lists[id as usize], &mut index.texts[id as usize]);
+            if text.is_empty() && !list.is_empty() {
+                push_piece(text, &names[id as usize], list);
+            }
         }
         let mut changed: Vec<usize> = dirty
             .iter()
@@ -240,7 +255,12 @@ impl SearchCache {
             })
             .collect();
         changed.sort_unstable();
-        let ends = shard_ends(index.sorted.iter().map(|&id| index.lens[id as usize]));
+        let ends = shard_ends(
+            index
+                .sorted
+                .iter()
+                .map(|&id| index.texts[id as usize].len()),
+        );
         let old = std::mem::take(&mut index.shards);
         let mut start = 0;
         for (k, end) in ends.into_iter().enumerate() {
@@ -255,12 +275,17 @@ impl SearchCache {
             let part = match kept {
                 Some(s) => s.part.clone(),
                 None => {
-                    let lists = &index.lists;
-                    let body = shard_body(
-                        terms
-                            .iter()
-                            .map(|&id| (&*names[id as usize], &lists[id as usize][..])),
-                    );
+                    let texts = &index.texts;
+                    let size: usize = terms.iter().map(|&id| texts[id as usize].len() + 1).sum();
+                    let mut body = String::with_capacity(size + 1);
+                    body.push('{');
+                    for (i, &id) in terms.iter().enumerate() {
+                        if i > 0 {
+                            body.push(',');
+                        }
+                        body.push_str(&texts[id as usize]);
+                    }
+                    body.push('}');
                     Part::new(&format!("t{k}"), &body)
                 }
             };
@@ -305,5 +330,109 @@ impl SearchCache {
         }
         index.group = group;
         group
+    }
+}
+
+/// The length of a term written as a JSON string.
+fn json_len(term: &str) -> usize {
+    serde_json::to_string(term).map_or(0, |s| s.len())
+}
+
+/// A replacement in a term's postings: `old_len` postings, of which `from..to` were replaced
+/// by `count` new ones (now at `from..from + count`).
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    old_len: usize,
+    from: usize,
+    to: usize,
+    count: usize,
+}
+
+/// Bring a term's piece text (`header` bytes of `"term":[`, then the delta-coded postings,
+/// then `]`) in step with `list` after `edit`: only the numbers that changed are written
+/// again (the new postings' and the delta of the one after them); the text before and after
+/// them is kept as it is. For a long posting list this is a copy, not a rewrite.
+fn splice_piece(text: &mut String, header: usize, list: &[u64], edit: Edit) {
+    let Edit {
+        old_len,
+        from,
+        to,
+        count,
+    } = edit;
+    let end_old = (to + 1).min(old_len);
+    let end_new = (from + count + 1).min(list.len());
+    // Byte offsets where old numbers `from` and `end_old` start (`old_len`: the `]`).
+    let numbers = &text.as_bytes()[header..text.len() - 1];
+    let mut commas = memchr::memchr_iter(b',', numbers).map(|c| header + c + 1);
+    let mut seen = 0;
+    let mut start_of = |i: usize| -> usize {
+        if i == 0 {
+            return header;
+        }
+        if i == old_len {
+            return text.len() - 1;
+        }
+        let at = commas
+            .nth(i - 1 - seen)
+            .expect("a comma before each number");
+        seen = i;
+        at
+    };
+    let mut a = start_of(from);
+    let b = start_of(end_old);
+    let mut middle = String::new();
+    let mut digits = itoa::Buffer::new();
+    for i in from..end_new {
+        if i > from {
+            middle.push(',');
+        }
+        let prev = if i == 0 { 0 } else { list[i - 1] };
+        middle.push_str(digits.format(list[i] - prev));
+    }
+    if from > 0 && from == old_len && !middle.is_empty() {
+        // Appended after the last number, which has no comma after it.
+        middle.insert(0, ',');
+    }
+    if end_old < old_len {
+        // A number follows: the replaced run ended with its comma.
+        middle.push(',');
+    } else if middle.is_empty() && from > 0 && from < old_len {
+        // The list now ends before `from`: drop the comma that led to the numbers removed.
+        a -= 1;
+    }
+    text.replace_range(a..b, &middle);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_spliced_piece_equals_one_written_afresh(
+            mut old in proptest::collection::vec(0u64..1_000_000, 0..30),
+            new in proptest::collection::vec(0u64..1_000_000, 0..8),
+            a in 0usize..40,
+            b in 0usize..40,
+        ) {
+            old.sort_unstable();
+            let mut text = String::new();
+            push_piece(&mut text, "t\u{e9}rm", &old);
+            let (from, to) = (a.min(old.len()), b.min(old.len()));
+            let (from, to) = (from.min(to), from.max(to));
+            // Keep the list sorted: new postings fit between their neighbours.
+            let low = if from == 0 { 0 } else { old[from - 1] };
+            let high = old.get(to).copied().unwrap_or(u64::MAX / 2);
+            let mut fresh: Vec<u64> = new.iter().map(|p| low + p % (high - low + 1)).collect();
+            fresh.sort_unstable();
+            let mut list = old.clone();
+            list.splice(from..to, fresh.iter().copied());
+            let edit = Edit { old_len: old.len(), from, to, count: fresh.len() };
+            splice_piece(&mut text, json_len("t\u{e9}rm") + 2, &list, edit);
+            let mut want = String::new();
+            push_piece(&mut want, "t\u{e9}rm", &list);
+            prop_assert_eq!(text, want);
+        }
     }
 }

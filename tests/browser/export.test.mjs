@@ -46,12 +46,19 @@ async function search(page, q) {
 
 /** Whether the element with this id sits near the top of the viewport. */
 async function scrolledTo(page, id) {
-  return page.evaluate((id) => {
-    const el = document.getElementById(id);
-    if (!el) return false;
-    const r = el.getBoundingClientRect();
-    return r.top > -5 && r.top < window.innerHeight / 2;
-  }, id);
+  // The jump lands before the notes around it are laid out (content-visibility), and their
+  // real heights can move the target after it; wait up to 3 s for it to settle in view.
+  try {
+    await page.waitForFunction((id) => {
+      const el = document.getElementById(id);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      return r.top > -5 && r.top < window.innerHeight / 2;
+    }, id, { timeout: 3000 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const browser = await launch();

@@ -10,23 +10,35 @@ use std::time::Instant;
 pub(crate) fn run(settings: &Settings, log: &Log) -> Result<Site> {
     let t = Instant::now();
     output::check_target(settings)?;
+    // The big pages go to a staging folder as they are composed, each kept only as the link
+    // check's record of it; the folder is swapped in only when the build succeeds (an error, or
+    // a strict build with broken links, removes it and leaves the output as it was).
+    let staged = output::Staged::begin(settings)?;
+    let recorder = check::Recorder::new(&staged);
     let progress = term::Progress::new("rendering notes", log);
-    let mut site = site::build_with(settings, &mut Cache::single_build(), &progress)?;
+    let mut site = site::build_into(settings, &mut Cache::single_build(), &progress, &recorder)?;
     progress.finish();
+    let recorded = recorder.finish();
+    for (path, len) in &recorded.written {
+        // A file written early and then again from the site's files counts once.
+        if !site.files.contains_key(path) {
+            site.stats.pages += usize::from(path.ends_with(".html"));
+            site.stats.bytes += len;
+        }
+    }
 
-    // The staging folder is written while the links are checked; it is swapped in only when
-    // the build succeeds (a strict build with broken links removes it, leaving the output as it was).
+    // The rest of the files are written while the links are checked.
     let tc = Instant::now();
-    let (staged, links) = rayon::join(
+    let (placed, links) = rayon::join(
         || {
             let t = Instant::now();
-            output::stage(settings, &site.files).map(|s| (s, ms(t)))
+            staged.place_all(&site.files).map(|()| ms(t))
         },
-        || check::build_findings(settings, &site, true),
+        || check::streamed_findings(settings, &site, recorded),
     );
     site.stats.timed("check", tc);
     check::gate(settings, &mut site, links)?;
-    let (staged, stage_ms) = staged?;
+    let stage_ms = placed?;
     let tw = Instant::now();
     staged.commit()?;
     if !log.quiet {

@@ -112,40 +112,94 @@ pub fn write_atomically(settings: &Settings, files: &Files) -> Result<()> {
     stage(settings, files)?.commit()
 }
 
-/// A site written to a staging folder beside the output, not yet swapped in. Dropped without
-/// `commit`, the staging folder is removed and the output is left as it was.
+/// A site being written to a staging folder beside the output, not yet swapped in. Files go in
+/// as they are made (`place`, from any thread); dropped without `commit`, the staging folder is
+/// removed and the output is left as it was.
 pub(crate) struct Staged {
     staging: PathBuf,
     out: PathBuf,
     old: PathBuf,
+    /// The output being replaced, when handbook wrote it: its files with the same bytes are linked.
+    previous: Option<PathBuf>,
+    /// Folders made so far under `staging`.
+    made: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
     done: bool,
 }
 
 /// Write `files` to a fresh staging folder beside the output.
 pub(crate) fn stage(settings: &Settings, files: &Files) -> Result<Staged> {
-    check_target(settings)?;
-    let out = &settings.output;
-    let parent = out.parent().context("output folder has no parent")?;
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out.file_name().unwrap_or_default().to_string_lossy();
-    let pid = std::process::id();
-    let staged = Staged {
-        staging: parent.join(format!(".{name}.staging-{pid}")),
-        out: out.clone(),
-        old: parent.join(format!(".{name}.old-{pid}")),
-        done: false,
-    };
-    if staged.staging.exists() {
-        std::fs::remove_dir_all(&staged.staging)?;
-    }
-    // Files the previous build wrote with the same bytes are linked, not written again.
-    let previous = out.join(MARKER).is_file().then_some(out.as_path());
-    write_tree(&staged.staging, files, previous)?;
+    let staged = Staged::begin(settings)?;
+    staged.place_all(files)?;
     Ok(staged)
 }
 
 impl Staged {
+    /// Make an empty staging folder beside the output.
+    pub(crate) fn begin(settings: &Settings) -> Result<Staged> {
+        check_target(settings)?;
+        let out = &settings.output;
+        let parent = out.parent().context("output folder has no parent")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = out.file_name().unwrap_or_default().to_string_lossy();
+        let pid = std::process::id();
+        let staged = Staged {
+            staging: parent.join(format!(".{name}.staging-{pid}")),
+            out: out.clone(),
+            old: parent.join(format!(".{name}.old-{pid}")),
+            previous: out.join(MARKER).is_file().then(|| out.clone()),
+            made: Default::default(),
+            done: false,
+        };
+        if staged.staging.exists() {
+            std::fs::remove_dir_all(&staged.staging)?;
+        }
+        std::fs::create_dir_all(&staged.staging)
+            .with_context(|| format!("cannot create {}", staged.staging.display()))?;
+        Ok(staged)
+    }
+
+    /// Where `rel` is written in the staging folder.
+    pub(crate) fn path_of(&self, rel: &str) -> PathBuf {
+        self.staging.join(rel)
+    }
+
+    /// Write one file. A file that the previous output holds with the same bytes is hard-linked
+    /// from there instead: it keeps its modification time (so deploy tools and HTTP caches see
+    /// only the pages that changed), and the file system neither allocates an inode for it nor
+    /// frees the old one.
+    pub(crate) fn place(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent()
+            && dir != self.staging
+            && !self.made.lock().unwrap().contains(dir)
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            self.made.lock().unwrap().insert(dir.to_path_buf());
+        }
+        if let Some(prev) = self.previous.as_ref().map(|p| p.join(rel))
+            && same_file_bytes(&prev, bytes)
+            && std::fs::hard_link(&prev, &path).is_ok()
+        {
+            return Ok(());
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Write `files` in parallel (thousands of small writes overlap their system-call time), and
+    /// the marker that says handbook wrote the folder.
+    pub(crate) fn place_all(&self, files: &Files) -> Result<()> {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| self.place(rel, bytes))?;
+        self.place(
+            MARKER,
+            b"written by handbook; the folder is replaced on each build\n",
+        )
+    }
+
     /// Swap the staged site in for the output.
     pub(crate) fn commit(mut self) -> Result<()> {
         self.done = true;
@@ -163,42 +217,6 @@ impl Drop for Staged {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
-}
-
-/// Write `files` under `dir`. A file that `previous` (the output being replaced) holds with the
-/// same bytes is hard-linked from there instead: it keeps its modification time (so deploy
-/// tools and HTTP caches see only the pages that changed), and the file system neither
-/// allocates an inode for it nor frees the old one.
-fn write_tree(dir: &Path, files: &Files, previous: Option<&Path>) -> Result<()> {
-    use rayon::prelude::*;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for rel in files.keys() {
-        if let Some(p) = dir.join(rel).parent()
-            && made.insert(p.to_path_buf())
-        {
-            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
-        }
-    }
-    // Folders first, then the files in parallel: thousands of small writes overlap their
-    // system-call time.
-    let place = |rel: &str, bytes: &[u8]| {
-        let path = dir.join(rel);
-        if let Some(prev) = previous.map(|p| p.join(rel))
-            && same_file_bytes(&prev, bytes)
-            && std::fs::hard_link(&prev, &path).is_ok()
-        {
-            return Ok(());
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-    };
-    files
-        .par_iter()
-        .try_for_each(|(rel, bytes)| place(rel, bytes))?;
-    place(
-        MARKER,
-        b"written by handbook; the folder is replaced on each build\n",
-    )
 }
 
 /// Whether `path` is a regular file (not a link) holding exactly `bytes`.

@@ -20,24 +20,50 @@ pub struct Crawl<'a> {
     pub(super) settings: &'a Settings,
     pub(super) book: &'a Book,
     pub(super) rendered: &'a [Arc<RenderedNote>],
-    pub(super) files: &'a Files,
     pub(super) pages: Vec<Page<'a>>,
     /// Index into `pages` by site path.
-    pub(super) page_index: FastMap<&'a str, usize>,
+    pub(super) page_index: FastMap<String, usize>,
+    /// Every site path, in order, for the nearest-file hints.
+    pub(super) paths: Vec<&'a str>,
     /// Every site path, for the many lookups of the crawl.
     pub(super) file_set: FastSet<&'a str>,
     /// Ids each note defines (headings, footnotes), by note index.
     pub(super) note_ids: Vec<FastSet<&'a str>>,
 }
 
-pub(super) struct Page<'a> {
-    pub(super) path: &'a str,
-    pub(super) html: Cow<'a, str>,
+/// One built page as the crawl sees it: what it links to and what it can be linked to.
+pub(crate) struct Page<'a> {
+    pub(super) path: Cow<'a, str>,
+    pub(super) html: PageText<'a>,
     pub(super) scan: html::Scan<'a>,
-    /// Ids and `<a name>`s: the fragments this page can be linked to.
-    pub(super) targets: FastSet<Cow<'a, str>>,
+    /// The fragments this page can be linked to (ids and `<a name>`s): indices into
+    /// `scan.ids` in the order of the names, searched by halves (a set would copy every name).
+    targets: Vec<u32>,
     /// Byte ranges of note bodies on this page.
     pub(super) regions: Vec<Region>,
+}
+
+/// A page's text: in memory, or written out and read back only when a finding quotes it.
+pub(super) enum PageText<'a> {
+    Held(Cow<'a, str>),
+    Written {
+        file: std::path::PathBuf,
+        text: std::sync::OnceLock<String>,
+    },
+}
+
+impl PageText<'_> {
+    /// The page's text (read from its file the first time, for a written page).
+    pub(super) fn get(&self) -> &str {
+        match self {
+            PageText::Held(s) => s,
+            PageText::Written { file, text } => text.get_or_init(|| {
+                std::fs::read(file)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default()
+            }),
+        }
+    }
 }
 
 pub(super) struct Region {
@@ -58,6 +84,70 @@ pub(super) struct Found {
     pub(super) suggestion: Option<String>,
 }
 
+impl<'a> Page<'a> {
+    /// Scan the page at `path` and find the note bodies on it (`by_slug`: note index by slug).
+    pub(crate) fn read<S: std::borrow::Borrow<str> + Eq + std::hash::Hash + Sync>(
+        path: Cow<'a, str>,
+        html: Cow<'a, str>,
+        book: &Book,
+        rendered: &[Arc<RenderedNote>],
+        by_slug: &FastMap<S, usize>,
+    ) -> Page<'a> {
+        let regions = || {
+            let mut regions = Vec::new();
+            if path == "index.html" {
+                let mut from = 0;
+                for n in &book.notes {
+                    let body = materialize(&rendered[n.index].html, &n.slug, View::AllNotes);
+                    if let Some(r) = find_region(&html, &body, from, n.index, View::AllNotes) {
+                        from = r.end;
+                        regions.push(r);
+                    }
+                }
+            } else if let Some(&i) = path.strip_suffix(".html").and_then(|s| by_slug.get(s)) {
+                let body = materialize(&rendered[i].html, &book.notes[i].slug, View::NotePage);
+                regions.extend(find_region(&html, &body, 0, i, View::NotePage));
+            }
+            regions
+        };
+        let (scan, regions) = match &html {
+            // The all-notes page is scanned in parallel pieces while its notes are found.
+            Cow::Borrowed(s) => rayon::join(|| html::scan_parallel(s), regions),
+            Cow::Owned(s) => (html::scan(s).into_owned(), regions()),
+        };
+        let mut targets: Vec<u32> = (0..scan.ids.len() as u32).collect();
+        targets.sort_unstable_by(|&a, &b| scan.ids[a as usize].id.cmp(&scan.ids[b as usize].id));
+        Page {
+            path,
+            html: PageText::Held(html),
+            scan,
+            targets,
+            regions,
+        }
+    }
+
+    /// Can the page be linked to with `#fragment`?
+    pub(super) fn has_target(&self, fragment: &str) -> bool {
+        self.targets
+            .binary_search_by(|&i| self.scan.ids[i as usize].id.as_ref().cmp(fragment))
+            .is_ok()
+    }
+
+    /// The page's record once it is written to `file`: its scan kept, its text let go.
+    pub(crate) fn into_record(self, file: std::path::PathBuf) -> Page<'static> {
+        Page {
+            path: Cow::Owned(self.path.into_owned()),
+            html: PageText::Written {
+                file,
+                text: Default::default(),
+            },
+            scan: self.scan.into_owned(),
+            targets: self.targets,
+            regions: self.regions,
+        }
+    }
+}
+
 impl<'a> Crawl<'a> {
     /// Scan every HTML page of `files` and find the note bodies on each.
     pub fn new(
@@ -66,8 +156,21 @@ impl<'a> Crawl<'a> {
         rendered: &'a [Arc<RenderedNote>],
         files: &'a Files,
     ) -> Crawl<'a> {
+        Crawl::with_records(settings, book, rendered, files, &[], Vec::new())
+    }
+
+    /// Like [`Crawl::new`], with pages already written out: `written` are their paths and
+    /// `records` their scans (in any order).
+    pub(crate) fn with_records(
+        settings: &'a Settings,
+        book: &'a Book,
+        rendered: &'a [Arc<RenderedNote>],
+        files: &'a Files,
+        written: &'a [String],
+        records: Vec<Page<'static>>,
+    ) -> Crawl<'a> {
         let by_slug = book.by_slug();
-        let pages: Vec<Page> = files
+        let mut pages: Vec<Page<'a>> = files
             .par_iter()
             .filter(|(p, _)| p.ends_with(".html"))
             .map(|(path, bytes)| {
@@ -76,58 +179,48 @@ impl<'a> Crawl<'a> {
                     Ok(s) => Cow::Borrowed(s),
                     Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
                 };
-                let regions = || {
-                    let mut regions = Vec::new();
-                    if path == "index.html" {
-                        let mut from = 0;
-                        for n in &book.notes {
-                            let body =
-                                materialize(&rendered[n.index].html, &n.slug, View::AllNotes);
-                            if let Some(r) =
-                                find_region(&html, &body, from, n.index, View::AllNotes)
-                            {
-                                from = r.end;
-                                regions.push(r);
-                            }
-                        }
-                    } else if let Some(&i) = path.strip_suffix(".html").and_then(|s| by_slug.get(s))
-                    {
-                        let body =
-                            materialize(&rendered[i].html, &book.notes[i].slug, View::NotePage);
-                        regions.extend(find_region(&html, &body, 0, i, View::NotePage));
-                    }
-                    regions
-                };
-                let (scan, regions) = match &html {
-                    // The all-notes page is scanned in parallel pieces while its notes are found.
-                    Cow::Borrowed(s) => rayon::join(|| html::scan_parallel(s), regions),
-                    Cow::Owned(s) => (html::scan(s).into_owned(), regions()),
-                };
-                let targets = scan.ids.iter().map(|d| d.id.clone()).collect();
-                Page {
-                    path: path.as_str(),
-                    html,
-                    scan,
-                    targets,
-                    regions,
-                }
+                Page::read(Cow::Borrowed(path), html, book, rendered, &by_slug)
             })
             .collect();
+        // A page the build wrote early and then again from its files (a tag page at the tag
+        // list's path) is the later one.
+        pages.extend(
+            records
+                .into_iter()
+                .filter(|r| !files.contains_key(r.path.as_ref())),
+        );
+        pages.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let note_ids = rendered
             .iter()
             .map(|r| r.ids.iter().map(String::as_str).collect())
             .collect();
-        let page_index = pages.iter().enumerate().map(|(i, p)| (p.path, i)).collect();
+        let page_index = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.to_string(), i))
+            .collect();
+        let mut paths: Vec<&str> = files
+            .keys()
+            .map(String::as_str)
+            .chain(written.iter().map(String::as_str))
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
         Crawl {
             settings,
             book,
             rendered,
-            files,
             pages,
             page_index,
-            file_set: files.keys().map(String::as_str).collect(),
+            file_set: paths.iter().copied().collect(),
+            paths,
             note_ids,
         }
+    }
+
+    /// Is `path` a file of the site?
+    pub(super) fn has_file(&self, path: &str) -> bool {
+        self.paths.binary_search(&path).is_ok()
     }
 
     /// The notes and the site's file list, without scanning any page.
@@ -141,9 +234,9 @@ impl<'a> Crawl<'a> {
             settings,
             book,
             rendered,
-            files,
             pages: Vec::new(),
             page_index: FastMap::default(),
+            paths: files.keys().map(String::as_str).collect(),
             file_set: FastSet::default(),
             note_ids: rendered
                 .iter()
@@ -177,7 +270,7 @@ impl<'a> Crawl<'a> {
                     page: pi,
                     offset: u.offset,
                     kind: if u.element == "img" { "image" } else { "link" },
-                    text: match u.text(&page.html) {
+                    text: match u.text(page.html.get()) {
                         t if t.is_empty() => format!("<{}>", u.element),
                         t => t,
                     },
@@ -233,13 +326,13 @@ impl<'a> Crawl<'a> {
         };
         let path = path.split('?').next().unwrap_or(path);
         let target: Cow<str> = if path.is_empty() {
-            Cow::Borrowed(page.path)
+            Cow::Borrowed(page.path.as_ref())
         } else {
             // A <base> on the 404 page points at the site root.
             let dir = if page.scan.base.is_some() {
                 ""
             } else {
-                parent_dir(page.path)
+                parent_dir(&page.path)
             };
             let joined = join_plain(dir, path).unwrap_or_else(|| {
                 Cow::Owned(resolve_relative(&format!("{dir}x"), &percent_decode(path)))
@@ -261,19 +354,19 @@ impl<'a> Crawl<'a> {
             }
         };
         if !self.file_set.contains(target.as_ref()) {
-            let hint = nearest_file(&target, self.files.keys()).map(|s| {
-                let up = "../".repeat(parent_dir(page.path).matches('/').count());
+            let hint = nearest_file(&target, self.paths.iter().copied()).map(|s| {
+                let up = "../".repeat(parent_dir(&page.path).matches('/').count());
                 format!("{up}{s}")
             });
             return Some((format!("the site has no {target}"), hint));
         }
         let frag = frag.filter(|f| !f.is_empty())?;
         let tp = &self.pages[*self.page_index.get(target.as_ref())?];
-        if tp.targets.contains(frag) {
+        if tp.has_target(frag) {
             return None;
         }
         let decoded = percent_decode(frag);
-        if decoded != frag && tp.targets.contains(decoded.as_str()) {
+        if decoded != frag && tp.has_target(&decoded) {
             return None;
         }
         // Candidates in page order, so that of equally near ids the first on the page is named.
@@ -341,7 +434,7 @@ impl<'a> Crawl<'a> {
                     locate_in_templates(&templates, "link", &u.url)
                 }
                 .unwrap_or_else(|| {
-                    let (l, c) = line_col(&page.html, u.offset);
+                    let (l, c) = line_col(page.html.get(), u.offset);
                     (format!("{out_dir}/{}", page.path), l, c)
                 });
                 out.push(ExternalRef {
@@ -349,7 +442,7 @@ impl<'a> Crawl<'a> {
                     file,
                     line,
                     col,
-                    text: u.text(&page.html),
+                    text: u.text(page.html.get()),
                 });
             }
         }
@@ -392,14 +485,11 @@ pub(super) fn find_region(
 /// The site file nearest to `want` with the same extension (a typo, not a different kind of file).
 pub(super) fn nearest_file<'f>(
     want: &str,
-    files: impl Iterator<Item = &'f String>,
+    files: impl Iterator<Item = &'f str>,
 ) -> Option<&'f str> {
     let ext = |p: &str| p.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     let want_ext = ext(want);
-    nearest(
-        want,
-        files.map(String::as_str).filter(|f| ext(f) == want_ext),
-    )
+    nearest(want, files.filter(|f| ext(f) == want_ext))
 }
 
 /// Does `url` start with a scheme (`mailto:`, `HTTPS:`)?

@@ -92,7 +92,7 @@ impl Scan<'_> {
                 .into_iter()
                 .map(|u| UrlRef {
                     offset: u.offset,
-                    element: own(u.element),
+                    element: own_element(u.element),
                     url: own(u.url),
                     text_at: u.text_at,
                 })
@@ -108,6 +108,17 @@ impl Scan<'_> {
                 .collect(),
             base: self.base.map(own),
         }
+    }
+}
+
+/// An element name owned: the names links are made of are shared, not copied once per link.
+fn own_element(name: Cow<'_, str>) -> Cow<'static, str> {
+    const COMMON: [&str; 10] = [
+        "a", "img", "link", "script", "source", "iframe", "video", "audio", "area", "image",
+    ];
+    match COMMON.iter().find(|c| **c == name) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(name.into_owned()),
     }
 }
 

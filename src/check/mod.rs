@@ -9,11 +9,13 @@
 mod crawl;
 pub(crate) mod external;
 mod html;
+mod recorder;
 mod report;
 mod source;
 mod trace;
 
 pub use crawl::Crawl;
+pub(crate) use recorder::{Recorded, Recorder};
 
 use crate::book::Book;
 use crate::cli::CheckArgs;
@@ -58,6 +60,31 @@ pub(crate) fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> V
     } else {
         source_only(settings, book, rendered, files)
     };
+    as_build_findings(settings, problems)
+}
+
+/// [`build_findings`] with the crawl, for a site whose big pages were written out as they were
+/// composed: `recorded` holds their records, `site.files` the rest.
+pub(crate) fn streamed_findings(
+    settings: &Settings,
+    site: &Site,
+    recorded: Recorded,
+) -> Vec<Diagnostic> {
+    let written: Vec<String> = recorded.written.into_iter().map(|(p, _)| p).collect();
+    let problems = Crawl::with_records(
+        settings,
+        &site.book,
+        &site.rendered,
+        &site.files,
+        &written,
+        recorded.records,
+    )
+    .internal();
+    as_build_findings(settings, problems)
+}
+
+/// Link problems at the build's severity: errors with `[build] strict`, else warnings.
+fn as_build_findings(settings: &Settings, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let severity = if settings.build.strict {
         Severity::Error
     } else {

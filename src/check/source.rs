@@ -81,9 +81,9 @@ impl<'a> Crawl<'a> {
                     .map(|s| relative_from(&n.rel_path, &self.book.notes[by_slug[s]].rel_path));
                 Some((format!("no note at {p}"), hint))
             }
-            LinkTarget::File(p) if !self.files.contains_key(p) => {
-                let hint =
-                    nearest_file(p, self.files.keys()).map(|s| self.source_path_to(&n.rel_path, s));
+            LinkTarget::File(p) if !self.has_file(p) => {
+                let hint = nearest_file(p, self.paths.iter().copied())
+                    .map(|s| self.source_path_to(&n.rel_path, s));
                 Some((
                     format!(
                         "no file {p} in the site (files live under static/ or beside the note)"
@@ -99,8 +99,7 @@ impl<'a> Crawl<'a> {
                         .unwrap_or(""),
                 );
                 let hint = self
-                    .files
-                    .contains_key(&site_path)
+                    .has_file(&site_path)
                     .then(|| self.source_path_to(&n.rel_path, &site_path));
                 Some((
                     "root-absolute links break when the site is served under a sub-path (GitHub Pages serves /<repo>/); use a relative path".to_string(),

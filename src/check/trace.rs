@@ -73,7 +73,7 @@ impl<'a> Crawl<'a> {
         {
             (p.file, p.line, p.col) = (file, l, c);
         } else {
-            let (l, c) = line_col(&page.html, f.offset);
+            let (l, c) = line_col(page.html.get(), f.offset);
             (p.file, p.line, p.col) = (format!("{out_dir}/{}", page.path), l, c);
             if let Some(link) = &mut p.link {
                 link.reason.push_str(" (from the page template)");
@@ -110,10 +110,7 @@ impl<'a> Crawl<'a> {
         let raw_anchor = (!is_id && *line == 0 && r.view == View::AllNotes)
             .then(|| link.target.strip_prefix('#').map(percent_decode))
             .flatten()
-            .filter(|frag| {
-                page.targets
-                    .contains(format!("{}--{frag}", note.slug).as_str())
-            });
+            .filter(|frag| page.has_target(&format!("{}--{frag}", note.slug)));
         if is_id
             && r.view == View::AllNotes
             && let Some(id) = link.target.strip_prefix(&format!("{}--", note.slug))

@@ -6,6 +6,7 @@ use super::cache::{ComposeCache, NoteHtml, Piece, SummaryMemo};
 use super::context::{Common, PageCtx, tag_counts};
 use super::files::{copy_note_assets, nav_js, robots, sitemap, static_files};
 use super::pages::{note_page, tag_page};
+use super::sink::{Keep, Sink};
 use super::{search_index, templates};
 use crate::book::{Book, Note};
 use crate::output::{Bytes, Files};
@@ -67,6 +68,7 @@ pub fn compose(
         &Theme::load(settings)?,
         stats,
         &mut ComposeCache::default(),
+        &Keep,
     )
 }
 
@@ -78,6 +80,7 @@ pub(crate) fn compose_cached(
     theme: &Theme,
     stats: &mut Stats,
     cache: &mut ComposeCache,
+    sink: &dyn Sink,
 ) -> Result<Files> {
     let tera = &theme.tera;
     let common = Common::new(
@@ -90,20 +93,30 @@ pub(crate) fn compose_cached(
     let mut files: Files = theme.statics.clone();
     files.insert("highlight.css".into(), theme.highlight_css.clone());
     let mut plan = Plan::new(&common, theme.templates, cache)?;
-    let made = make_pages(&common, tera, &mut plan, cache)?;
+    let made = make_pages(&common, tera, &mut plan, cache, sink)?;
     let Plan {
         html,
         by_tag,
         mut pages_now,
+        note_todo,
+        tag_todo,
         skeleton_key,
         ..
     } = plan;
+    // Pages the sink may have taken (and so are not in `files`): no redirect may replace them.
+    let composed: rustc_hash::FxHashSet<&str> = note_todo
+        .iter()
+        .map(|(_, p, _)| p.as_str())
+        .chain(tag_todo.iter().map(|(_, p, _)| p.as_str()))
+        .chain(["index.html"])
+        .collect();
     cache.skeleton = made.skeleton.map(|p| (skeleton_key, p));
-    stats.all_notes_bytes = made.all_notes.len();
-    stats.search_index_bytes = made.search_index.iter().map(|(_, js)| js.len()).sum();
-    let index: Bytes = made.all_notes.into();
-    cache.index_page.keep(&index);
-    files.insert("index.html".into(), index);
+    stats.all_notes_bytes = made.all_notes_bytes;
+    stats.search_index_bytes = made.search_index_bytes;
+    if let Some(index) = made.all_notes {
+        cache.index_page.keep(&index);
+        files.insert("index.html".into(), index);
+    }
     for (path, js) in made.search_index {
         files.insert(path, js);
     }
@@ -122,7 +135,7 @@ pub(crate) fn compose_cached(
     cache.pages = pages_now;
     fixed_files(&common, tera, &by_tag, &mut files)?;
     copy_note_assets(settings, rendered, &mut files);
-    super::redirects::add(&settings.redirects, &mut files)?;
+    super::redirects::add(&settings.redirects, &mut files, |p| composed.contains(p))?;
     Ok(files)
 }
 
@@ -336,15 +349,17 @@ fn group_by_tag(book: &Book) -> ByTag {
     by_tag
 }
 
-/// The pages a build composes, made in parallel.
+/// The pages a build composes, made in parallel: what the sink gave back to keep.
 struct Made {
-    all_notes: Vec<u8>,
+    all_notes: Option<Bytes>,
+    all_notes_bytes: usize,
     /// The all-notes page split at its note bodies, when it could be.
     skeleton: Option<Vec<Piece>>,
     /// Note and tag pages: path, key, bytes.
     pages: Vec<(String, u64, Bytes)>,
     /// The search index's files: path, script.
     search_index: Vec<(String, Bytes)>,
+    search_index_bytes: usize,
 }
 
 /// The big, independent parts in parallel: the all-notes page, the note pages, the tag pages
@@ -354,34 +369,58 @@ fn make_pages(
     tera: &tera::Tera,
     plan: &mut Plan,
     cache: &mut ComposeCache,
+    sink: &dyn Sink,
 ) -> Result<Made> {
     let old_skeleton = plan.old_skeleton.take();
     let plan = &*plan;
     let spare = cache.index_page.take();
     let single = cache.single;
     let search = (!single).then_some(&mut cache.search);
+    let (book, rendered) = (common.book, common.rendered);
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
-        || all_notes(common, tera, &plan.html, old_skeleton, single, spare),
+        || -> Result<_> {
+            let (skeleton, page) =
+                all_notes(common, tera, &plan.html, old_skeleton, single, spare)?;
+            let len = page.len();
+            Ok((
+                skeleton,
+                len,
+                sink.page(book, rendered, "index.html", page.into())?,
+            ))
+        },
         || {
             rayon::join(
-                || note_pages(common, tera, &plan.note_todo),
+                || note_pages(common, tera, &plan.note_todo, sink),
                 || {
                     rayon::join(
-                        || tag_pages(common, tera, plan),
-                        || search_index::files(common.book, common.rendered, search),
+                        || tag_pages(common, tera, plan, sink),
+                        || -> Result<_> {
+                            let files = search_index::files(book, rendered, search);
+                            let len = files.iter().map(|(_, js)| js.len()).sum();
+                            let mut kept = Vec::new();
+                            for (path, js) in files {
+                                if let Some(js) = sink.page(book, rendered, &path, js)? {
+                                    kept.push((path, js));
+                                }
+                            }
+                            Ok((kept, len))
+                        },
                     )
                 },
             )
         },
     );
-    let (skeleton, all_notes) = all?;
+    let (skeleton, all_notes_bytes, all_notes) = all?;
+    let (search_index, search_index_bytes) = search_index?;
     let mut pages = notes_done?;
     pages.extend(tags_done?);
     Ok(Made {
         all_notes,
+        all_notes_bytes,
         skeleton,
         pages,
         search_index,
+        search_index_bytes,
     })
 }
 
@@ -418,16 +457,24 @@ fn note_pages(
     common: &Common,
     tera: &tera::Tera,
     todo: &[(&Note, String, u64)],
+    sink: &dyn Sink,
 ) -> Result<Vec<(String, u64, Bytes)>> {
     todo.par_iter()
         .map(|(n, path, key)| {
             let bytes = note_page(common, tera, n, path)?.into_bytes().into();
-            Ok((path.clone(), *key, bytes))
+            let kept = sink.page(common.book, common.rendered, path, bytes)?;
+            Ok(kept.map(|bytes| (path.clone(), *key, bytes)))
         })
+        .filter_map(Result::transpose)
         .collect()
 }
 
-fn tag_pages(common: &Common, tera: &tera::Tera, plan: &Plan) -> Result<Vec<(String, u64, Bytes)>> {
+fn tag_pages(
+    common: &Common,
+    tera: &tera::Tera,
+    plan: &Plan,
+    sink: &dyn Sink,
+) -> Result<Vec<(String, u64, Bytes)>> {
     plan.tag_todo
         .par_iter()
         .map(|(slug, path, key)| {
@@ -435,8 +482,10 @@ fn tag_pages(common: &Common, tera: &tera::Tera, plan: &Plan) -> Result<Vec<(Str
             let bytes = tag_page(common, tera, slug, name, idx, path)?
                 .into_bytes()
                 .into();
-            Ok((path.clone(), *key, bytes))
+            let kept = sink.page(common.book, common.rendered, path, bytes)?;
+            Ok(kept.map(|bytes| (path.clone(), *key, bytes)))
         })
+        .filter_map(Result::transpose)
         .collect()
 }
 

@@ -11,6 +11,7 @@ mod files;
 mod pages;
 mod redirects;
 mod search_index;
+mod sink;
 mod study;
 mod template_errors;
 pub(crate) mod templates;
@@ -19,6 +20,7 @@ pub use cache::Cache;
 pub(crate) use compose::Theme;
 pub use compose::compose;
 use compose::compose_cached;
+pub use sink::{Keep, Sink};
 
 use crate::book::{self, Book};
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};
@@ -68,6 +70,17 @@ pub fn build(settings: &Settings) -> Result<Site> {
 /// Build the site: load -> render -> compose. Notes whose source (and the set of notes) did not
 /// change since `cache` was filled are not rendered again; rendered notes count on `progress`.
 pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -> Result<Site> {
+    build_into(settings, cache, progress, &Keep)
+}
+
+/// [`build_with`], handing each big page to `sink` as it is composed: the site's files hold
+/// only what the sink gave back.
+pub fn build_into(
+    settings: &Settings,
+    cache: &mut Cache,
+    progress: &Progress,
+    sink: &dyn Sink,
+) -> Result<Site> {
     let mut stats = Stats::default();
     let t = Instant::now();
     let book = load(settings, cache)?;
@@ -100,6 +113,7 @@ pub fn build_with(settings: &Settings, cache: &mut Cache, progress: &Progress) -
         &theme,
         &mut stats,
         &mut cache.compose,
+        sink,
     )
     .map_err(|e| template_errors::locate_render(e, &settings.root))?;
     if !cache.single {

@@ -7,8 +7,13 @@ use anyhow::Result;
 use std::collections::BTreeMap;
 
 /// Add one redirect page per entry; an old path that is not a relative `.html` path, or that a
-/// generated page already uses, is an error naming the entry.
-pub(crate) fn add(redirects: &BTreeMap<String, String>, files: &mut Files) -> Result<()> {
+/// generated page already uses (in `files`, or `taken` though written out already), is an error
+/// naming the entry.
+pub(crate) fn add(
+    redirects: &BTreeMap<String, String>,
+    files: &mut Files,
+    taken: impl Fn(&str) -> bool,
+) -> Result<()> {
     let mut errors = Vec::new();
     for (from, to) in redirects {
         let from_path = from.trim_start_matches('/');
@@ -16,7 +21,7 @@ pub(crate) fn add(redirects: &BTreeMap<String, String>, files: &mut Files) -> Re
             errors.push(entry_error(from, why));
             continue;
         }
-        if files.contains_key(from_path) {
+        if files.contains_key(from_path) || taken(from_path) {
             errors.push(entry_error(
                 from,
                 "the site already has a page there; redirect only paths it no longer has".into(),
@@ -84,9 +89,13 @@ mod tests {
         let mut files = Files::default();
         files.insert("index.html".into(), Vec::new().into());
         let r = BTreeMap::from([("index.html".to_string(), "a.html".to_string())]);
-        assert!(add(&r, &mut files).is_err());
+        assert!(add(&r, &mut files, |_| false).is_err());
+        // A page already written out (a one-shot build streams note pages) is there too.
+        let r = BTreeMap::from([("n.html".to_string(), "a.html".to_string())]);
+        assert!(add(&r, &mut files, |p| p == "n.html").is_err());
+        assert!(!files.contains_key("n.html"));
         let r = BTreeMap::from([("old/x.html".to_string(), "a.html\"<".to_string())]);
-        add(&r, &mut files).unwrap();
+        add(&r, &mut files, |_| false).unwrap();
         let page = String::from_utf8(files["old/x.html"].to_vec()).unwrap();
         assert!(page.contains("url=../a.html&quot;&lt;"), "{page}");
     }

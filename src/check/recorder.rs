@@ -1,0 +1,75 @@
+//! The one-shot build's sink: each big page written to the staging folder as soon as it is
+//! composed and kept only as the link check's record of it (its links, ids and note bodies), so
+//! the build never holds every page at once.
+
+use super::crawl::Page;
+use crate::book::Book;
+use crate::output::{Bytes, Staged};
+use crate::render::markdown::RenderedNote;
+use crate::site::Sink;
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub(crate) struct Recorder<'s> {
+    staged: &'s Staged,
+    /// Note index by slug, to find a note page's body.
+    by_slug: OnceLock<FxHashMap<String, usize>>,
+    records: Mutex<Vec<Page<'static>>>,
+    /// Every file written: its path and length.
+    written: Mutex<Vec<(String, usize)>>,
+}
+
+/// What the recorder saw: the written files' paths and lengths, and the pages' records.
+pub(crate) struct Recorded {
+    pub(crate) written: Vec<(String, usize)>,
+    pub(crate) records: Vec<Page<'static>>,
+}
+
+impl<'s> Recorder<'s> {
+    pub(crate) fn new(staged: &'s Staged) -> Recorder<'s> {
+        Recorder {
+            staged,
+            by_slug: OnceLock::new(),
+            records: Mutex::new(Vec::new()),
+            written: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Recorded {
+        Recorded {
+            written: self.written.into_inner().unwrap(),
+            records: self.records.into_inner().unwrap(),
+        }
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn page(
+        &self,
+        book: &Book,
+        rendered: &[Arc<RenderedNote>],
+        path: &str,
+        bytes: Bytes,
+    ) -> Result<Option<Bytes>> {
+        if path.ends_with(".html") {
+            let by_slug = self.by_slug.get_or_init(|| {
+                book.notes
+                    .iter()
+                    .map(|n| (n.slug.clone(), n.index))
+                    .collect()
+            });
+            let html = String::from_utf8_lossy(&bytes);
+            let page = Page::read(Cow::Borrowed(path), html, book, rendered, by_slug);
+            let record = page.into_record(self.staged.path_of(path));
+            self.records.lock().unwrap().push(record);
+        }
+        self.staged.place(path, &bytes)?;
+        self.written
+            .lock()
+            .unwrap()
+            .push((path.to_string(), bytes.len()));
+        Ok(None)
+    }
+}

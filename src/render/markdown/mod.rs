@@ -395,7 +395,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// The rendering, from the body's HTML and what the pass collected.
-    fn finish(self, html: String, cards: Vec<crate::render::card::Card>) -> RenderedNote {
+    fn finish(mut self, mut html: String, cards: Vec<crate::render::card::Card>) -> RenderedNote {
+        // A rendering is kept for the whole build (and between saves in `serve`): the output
+        // buffer's growth slack, up to half of it, is given back.
+        html.shrink_to_fit();
+        self.links.shrink_to_fit();
         let ids: Vec<String> = self
             .used_ids
             .iter()

@@ -275,13 +275,8 @@ pub(crate) fn files(
         .max(1) as u64;
     let (parts, shard_firsts, group) = match cache {
         None => {
-            let per_note: Vec<(Postings, String)> = book
-                .notes
-                .par_iter()
-                .map(|n| index_note(book, n.index, &rendered[n.index]))
-                .collect();
-            let terms = merge_terms(per_note.iter().map(|(t, _)| t), stride);
-            let entries: Vec<&str> = per_note.iter().map(|(_, e)| e.as_str()).collect();
+            let (terms, entries) = index_notes(book, rendered, stride);
+            let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
             let mut parts = Vec::new();
             let firsts = term_shards(&terms, &mut parts);
             let group = group_size(&entries);
@@ -322,33 +317,55 @@ fn index_note<'a>(book: &'a Book, position: usize, r: &'a RenderedNote) -> (Post
     (note_postings(book, position, r), entry)
 }
 
-/// Every term of the book with its postings (note position folded in), sorted by term.
-fn merge_terms<'a, 'p: 'a>(
-    per_note: impl Iterator<Item = &'a Postings<'p>>,
+/// Every term of the book with its book-wide postings.
+type Terms<'a> = Vec<(Cow<'a, str>, Vec<u64>)>;
+
+/// Notes indexed in parallel this many at a time, each batch merged before the next: the
+/// notes' own postings never all exist at once.
+const BATCH: usize = 256;
+
+/// Every term of the book with its postings (note position folded in), sorted by term, and
+/// each note's note-file entry.
+fn index_notes<'a>(
+    book: &'a Book,
+    rendered: &'a [std::sync::Arc<RenderedNote>],
     stride: u64,
-) -> Vec<(&'a str, Vec<u64>)> {
-    let mut postings: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
-    for (position, terms) in per_note.enumerate() {
-        let base = position as u64 * stride * BITS;
-        for (t, list) in terms {
-            postings
-                .entry(t.as_ref())
-                .or_default()
-                .extend(list.iter().map(|p| base + p));
+) -> (Terms<'a>, Vec<String>) {
+    let mut postings: FxHashMap<Cow<'a, str>, Vec<u64>> = FxHashMap::default();
+    let mut entries = Vec::with_capacity(book.notes.len());
+    for (b, batch) in book.notes.chunks(BATCH).enumerate() {
+        let per_note: Vec<(Postings, String)> = batch
+            .par_iter()
+            .map(|n| index_note(book, n.index, &rendered[n.index]))
+            .collect();
+        for (k, (terms, entry)) in per_note.into_iter().enumerate() {
+            let position = b * BATCH + k;
+            let base = position as u64 * stride * BITS;
+            for (t, list) in terms {
+                postings
+                    .entry(t)
+                    .or_default()
+                    .extend(list.iter().map(|p| base + p));
+            }
+            entries.push(entry);
         }
     }
-    let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    terms
+    let mut terms: Vec<(Cow<str>, Vec<u64>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (terms, entries)
 }
 
 /// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.
-fn term_shards(terms: &[(&str, Vec<u64>)], out: &mut Vec<Part>) -> Vec<String> {
+fn term_shards(terms: &Terms, out: &mut Vec<Part>) -> Vec<String> {
     let mut firsts = Vec::new();
     let ends = shard_ends(terms.iter().map(|(t, list)| piece_len(t, list)));
     let mut start = 0;
     for end in ends {
-        let body = shard_body(terms[start..end].iter().map(|(t, list)| (*t, &list[..])));
+        let body = shard_body(
+            terms[start..end]
+                .iter()
+                .map(|(t, list)| (t.as_ref(), &list[..])),
+        );
         out.push(Part::new(&format!("t{}", firsts.len()), &body));
         firsts.push(terms[start].0.to_string());
         start = end;

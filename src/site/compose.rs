@@ -395,14 +395,14 @@ fn make_pages(
                     rayon::join(
                         || tag_pages(common, tera, plan, sink),
                         || -> Result<_> {
-                            let files = search_index::files(book, rendered, search);
-                            let len = files.iter().map(|(_, js)| js.len()).sum();
                             let mut kept = Vec::new();
-                            for (path, js) in files {
+                            let mut put = |path: String, js| {
                                 if let Some(js) = sink.page(book, rendered, &path, js)? {
                                     kept.push((path, js));
                                 }
-                            }
+                                Ok(())
+                            };
+                            let len = search_index::files(book, rendered, search, &mut put)?;
                             Ok((kept, len))
                         },
                     )

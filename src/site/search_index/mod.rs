@@ -259,13 +259,16 @@ impl Part {
 }
 
 /// Every file of the search index: `search-index.js` (the manifest) and the pieces under
-/// `search-index/`. With `cache` (`serve`), only the notes whose rendering changed are read
-/// again and only the pieces they fall in are written again; the files are the same either way.
+/// `search-index/`, each handed to `put` as soon as it is made (a one-shot build writes it out
+/// then, so the pieces never all exist at once). With `cache` (`serve`), only the notes whose
+/// rendering changed are read again and only the pieces they fall in are written again; the
+/// files are the same either way. Returns their total length.
 pub(crate) fn files(
     book: &Book,
     rendered: &[std::sync::Arc<RenderedNote>],
     cache: Option<&mut SearchCache>,
-) -> Vec<(String, Bytes)> {
+    put: &mut dyn FnMut(String, Bytes) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
     // Chunk ids are note * stride + chunk, so the browser can tell a chunk's note.
     let stride = rendered
         .iter()
@@ -273,28 +276,35 @@ pub(crate) fn files(
         .max()
         .unwrap_or(1)
         .max(1) as u64;
-    let (parts, shard_firsts, group) = match cache {
-        None => {
-            let (terms, entries) = index_notes(book, rendered, stride);
-            let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
-            let mut parts = Vec::new();
-            let firsts = term_shards(&terms, &mut parts);
-            let group = group_size(&entries);
-            parts.extend(note_groups(
-                &entries,
-                group,
-                0..entries.len().div_ceil(group),
-            ));
-            (parts, firsts, group)
-        }
-        Some(cache) => cache.files(book, rendered, stride),
-    };
     // Pieces are fetched with this hash of their contents in the URL, so no cache serves an old one.
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in &parts {
+    let mut total = 0;
+    let mut emit = |p: Part| {
         p.path.hash(&mut h);
         p.hash.hash(&mut h);
-    }
+        total += p.bytes.len();
+        put(p.path, p.bytes)
+    };
+    let (shard_firsts, group) = match cache {
+        None => {
+            let (terms, entries) = index_notes(book, rendered, stride);
+            let firsts = term_shards(&terms, &mut emit)?;
+            drop(terms);
+            let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+            let group = group_size(&entries);
+            for part in note_groups(&entries, group, 0..entries.len().div_ceil(group)) {
+                emit(part)?;
+            }
+            (firsts, group)
+        }
+        Some(cache) => {
+            let (parts, firsts, group) = cache.files(book, rendered, stride);
+            for part in parts {
+                emit(part)?;
+            }
+            (firsts, group)
+        }
+    };
     let manifest = serde_json::json!({
         "v": 1,
         "h": format!("{:x}", h.finish() & 0xffff_ffff),
@@ -303,12 +313,10 @@ pub(crate) fn files(
         "c": stride,
         "n": book.notes.len(),
     });
-    let mut out: Vec<(String, Bytes)> = parts.into_iter().map(|p| (p.path, p.bytes)).collect();
-    out.push((
-        "search-index.js".into(),
-        std::sync::Arc::new(format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n").into_bytes()),
-    ));
-    out
+    let js = format!("window.HANDBOOK_SEARCH_INDEX={manifest};\n").into_bytes();
+    total += js.len();
+    put("search-index.js".into(), std::sync::Arc::new(js))?;
+    Ok(total)
 }
 
 /// One note's terms with their postings, and its note-file entry as JSON.
@@ -356,7 +364,10 @@ fn index_notes<'a>(
 }
 
 /// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.
-fn term_shards(terms: &Terms, out: &mut Vec<Part>) -> Vec<String> {
+fn term_shards(
+    terms: &Terms,
+    out: &mut dyn FnMut(Part) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<String>> {
     let mut firsts = Vec::new();
     let ends = shard_ends(terms.iter().map(|(t, list)| piece_len(t, list)));
     let mut start = 0;
@@ -366,11 +377,11 @@ fn term_shards(terms: &Terms, out: &mut Vec<Part>) -> Vec<String> {
                 .iter()
                 .map(|(t, list)| (t.as_ref(), &list[..])),
         );
-        out.push(Part::new(&format!("t{}", firsts.len()), &body));
+        out(Part::new(&format!("t{}", firsts.len()), &body))?;
         firsts.push(terms[start].0.to_string());
         start = end;
     }
-    firsts
+    Ok(firsts)
 }
 
 /// Where sorted terms whose pieces are `lens` long are cut into shards: the end of each shard.

@@ -187,6 +187,30 @@ impl Staged {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Open `rel` for writing piece by piece (a page too big to hold whole). Like `place`, a file
+    /// that comes out the same as the previous output's is hard-linked from there instead.
+    pub(crate) fn open(&self, rel: &str) -> Result<StagedFile> {
+        let path = self.staging.join(rel);
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let previous = self.previous.as_ref().map(|p| p.join(rel)).and_then(|p| {
+            let meta = std::fs::symlink_metadata(&p).ok()?;
+            let f = meta
+                .file_type()
+                .is_file()
+                .then(|| std::fs::File::open(&p).ok())??;
+            Some((p, std::io::BufReader::with_capacity(1 << 16, f)))
+        });
+        Ok(StagedFile {
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            path,
+            same: previous.is_some(),
+            previous,
+            scratch: Vec::new(),
+            len: 0,
+        })
+    }
+
     /// Write `files` in parallel (thousands of small writes overlap their system-call time), and
     /// the marker that says handbook wrote the folder.
     pub(crate) fn place_all(&self, files: &Files) -> Result<()> {
@@ -216,6 +240,57 @@ impl Drop for Staged {
         if !self.done && self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// A file of the staging folder written piece by piece, compared with the previous output's
+/// copy as it goes.
+pub(crate) struct StagedFile {
+    out: std::io::BufWriter<std::fs::File>,
+    path: PathBuf,
+    previous: Option<(PathBuf, std::io::BufReader<std::fs::File>)>,
+    /// Whether every byte so far equals the previous copy's.
+    same: bool,
+    scratch: Vec<u8>,
+    len: usize,
+}
+
+impl StagedFile {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        use std::io::{Read, Write};
+        self.out
+            .write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.len += bytes.len();
+        if self.same
+            && let Some((_, prev)) = &mut self.previous
+        {
+            self.scratch.resize(bytes.len(), 0);
+            self.same = prev.read_exact(&mut self.scratch).is_ok() && self.scratch == bytes;
+        }
+        Ok(())
+    }
+
+    /// Finish the file; returns its length.
+    pub(crate) fn finish(mut self) -> Result<usize> {
+        use std::io::{Read, Write};
+        self.out
+            .flush()
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        drop(self.out);
+        if let Some((prev, mut rest)) = self.previous
+            && self.same
+            && matches!(rest.read(&mut [0u8; 1]), Ok(0))
+        {
+            // The same bytes as before: the previous file takes this one's place (see `place`).
+            let link = self.path.with_extension("link");
+            if std::fs::hard_link(&prev, &link).is_ok()
+                && std::fs::rename(&link, &self.path).is_err()
+            {
+                let _ = std::fs::remove_file(&link);
+            }
+        }
+        Ok(self.len)
     }
 }
 

@@ -126,6 +126,27 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// The record of a page written out as it was scanned (see `html::StreamScan`).
+    pub(super) fn streamed(
+        path: String,
+        scan: html::Scan<'static>,
+        regions: Vec<Region>,
+        file: std::path::PathBuf,
+    ) -> Page<'static> {
+        let mut targets: Vec<u32> = (0..scan.ids.len() as u32).collect();
+        targets.sort_unstable_by(|&a, &b| scan.ids[a as usize].id.cmp(&scan.ids[b as usize].id));
+        Page {
+            path: Cow::Owned(path),
+            html: PageText::Written {
+                file,
+                text: Default::default(),
+            },
+            scan,
+            targets,
+            regions,
+        }
+    }
+
     /// Can the page be linked to with `#fragment`?
     pub(super) fn has_target(&self, fragment: &str) -> bool {
         self.targets

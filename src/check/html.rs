@@ -188,6 +188,94 @@ pub(crate) fn scan_parallel(html: &str) -> Scan<'_> {
     merged
 }
 
+/// A page scanned as it is written, a window at a time, for a page too big to hold whole (the
+/// all-notes page of a one-shot build); the result is exactly `scan` of the whole page, owned.
+///
+/// The window is scanned up to a `<` near its end once it holds two `CHUNK`s. Where the scanner
+/// is then between tags (as `scan_parallel` requires of its cuts), that part is kept and let go;
+/// where it is not (an unclosed comment in a note, say), the window grows to twice its length
+/// before the next try, so the work stays proportional to the page.
+#[derive(Default)]
+pub(crate) struct StreamScan {
+    win: String,
+    /// Offset of `win` in the page.
+    base: usize,
+    /// Window length at which to try the next cut.
+    next_try: usize,
+    out: Scan<'static>,
+}
+
+impl StreamScan {
+    pub(crate) fn push(&mut self, text: &str) {
+        self.win.push_str(text);
+        if self.win.len() >= self.next_try.max(2 * CHUNK) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        let b = self.win.as_bytes();
+        let Some(stop) = memchr(b'<', &b[b.len() - CHUNK..]).map(|p| b.len() - CHUNK + p) else {
+            return;
+        };
+        let win = std::mem::take(&mut self.win);
+        let mut s = Scanner::new(0);
+        s.run(&win, stop);
+        let clean = s.open_a.is_none() && s.i <= stop;
+        if clean {
+            let part = s.finish().into_owned();
+            self.take(part);
+        }
+        self.win = win;
+        if clean {
+            self.win.drain(..stop);
+            self.base += stop;
+            self.next_try = 0;
+        } else {
+            self.next_try = 2 * self.win.len();
+        }
+    }
+
+    /// Keep a part scanned from the window, its offsets made the page's.
+    fn take(&mut self, part: Scan<'static>) {
+        let base = self.base;
+        self.out.urls.extend(part.urls.into_iter().map(|mut u| {
+            u.offset += base;
+            u.text_at = match u.text_at {
+                TextAt::None => TextAt::None,
+                TextAt::Content { start, len } => TextAt::Content {
+                    start: start + base,
+                    len,
+                },
+                TextAt::Alt { start, len } => TextAt::Alt {
+                    start: start + base,
+                    len,
+                },
+            };
+            u
+        }));
+        self.out.ids.extend(part.ids.into_iter().map(|mut d| {
+            d.offset += base;
+            d
+        }));
+        if part.base.is_some() {
+            self.out.base = part.base;
+        }
+    }
+
+    /// The scan of the whole page.
+    pub(crate) fn finish(mut self) -> Scan<'static> {
+        let win = std::mem::take(&mut self.win);
+        let mut s = Scanner::new(0);
+        s.run(&win, win.len());
+        let part = s.finish().into_owned();
+        self.take(part);
+        self.out.urls.shrink_to_fit();
+        self.out.ids.shrink_to_fit();
+        self.out
+    }
+}
+
 /// The scanner's state between tags: where it is and the `<a>` whose text it is collecting.
 struct Scanner<'h> {
     out: Scan<'h>,
@@ -425,6 +513,51 @@ mod tests {
             .collect();
         let (one, many) = (scan(&clean), scan_parallel(&clean));
         assert_eq!((one.urls, one.ids), (many.urls, many.ids));
+    }
+
+    #[test]
+    fn a_page_streamed_in_pieces_scans_like_one_page() {
+        // The same tricky page as above (comments, scripts and an <a> left open across cuts), and
+        // a clean one, pushed in pieces of many sizes: always the whole-page scan.
+        let mut page = String::new();
+        for k in 0..40_000 {
+            page.push_str(&format!(
+                "<p id=\"p{k}\"><a href=\"#p{k}\">link <b>{k}</b></a> text &amp; more</p>\n"
+            ));
+            if k % 9_000 == 0 {
+                page.push_str("<a href=\"open.html\">never closed <!-- comment ");
+            }
+            if k % 13_000 == 0 {
+                page.push_str("<script>let s = '<a href=\"no\">';");
+            }
+            if k % 17_000 == 0 {
+                page.push_str("--> </script>");
+            }
+        }
+        let clean: String = (0..40_000)
+            .map(|k| {
+                format!("<a href=\"#p{k}\" id=\"a{k}\"><img src=\"i{k}.png\" alt=\"{k}\"></a>")
+            })
+            .collect();
+        for page in [&page, &clean] {
+            let one = scan(page);
+            for size in [1, 7, 4096, 100_000, CHUNK + 3, 3 * CHUNK] {
+                let mut stream = StreamScan::default();
+                let mut at = 0;
+                while at < page.len() {
+                    let mut end = (at + size).min(page.len());
+                    while !page.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    stream.push(&page[at..end]);
+                    at = end;
+                }
+                let streamed = stream.finish();
+                assert_eq!(one.urls, streamed.urls, "pieces of {size}");
+                assert_eq!(one.ids, streamed.ids, "pieces of {size}");
+                assert_eq!(one.base, streamed.base);
+            }
+        }
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! composed and kept only as the link check's record of it (its links, ids and note bodies), so
 //! the build never holds every page at once.
 
-use super::crawl::Page;
+use super::crawl::{Page, Region};
+use super::html::StreamScan;
 use crate::book::Book;
-use crate::output::{Bytes, Staged};
-use crate::render::markdown::RenderedNote;
-use crate::site::Sink;
+use crate::output::{Bytes, Staged, StagedFile};
+use crate::render::markdown::{RenderedNote, View};
+use crate::site::{PageParts, Sink};
 use anyhow::Result;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -45,7 +46,30 @@ impl<'s> Recorder<'s> {
     }
 }
 
+impl Recorder<'_> {
+    fn keep(&self, record: Page<'static>, path: &str, len: usize) {
+        self.records.lock().unwrap().push(record);
+        self.written.lock().unwrap().push((path.to_string(), len));
+    }
+}
+
 impl Sink for Recorder<'_> {
+    fn open<'s>(
+        &'s self,
+        _: &Book,
+        _: &[Arc<RenderedNote>],
+        path: &str,
+    ) -> Result<Option<Box<dyn PageParts + 's>>> {
+        Ok(Some(Box::new(Streamed {
+            recorder: self,
+            path: path.to_string(),
+            file: self.staged.open(path)?,
+            scan: StreamScan::default(),
+            regions: Vec::new(),
+            at: 0,
+        })))
+    }
+
     fn page(
         &self,
         book: &Book,
@@ -71,5 +95,52 @@ impl Sink for Recorder<'_> {
             .unwrap()
             .push((path.to_string(), bytes.len()));
         Ok(None)
+    }
+}
+
+/// A page written and scanned a part at a time; its note bodies' places are known as they pass.
+struct Streamed<'r, 's> {
+    recorder: &'r Recorder<'s>,
+    path: String,
+    file: StagedFile,
+    scan: StreamScan,
+    regions: Vec<Region>,
+    at: usize,
+}
+
+impl PageParts for Streamed<'_, '_> {
+    fn push(&mut self, text: &str, note: Option<usize>) -> Result<()> {
+        if let Some(note) = note.filter(|_| !text.is_empty()) {
+            self.regions.push(Region {
+                start: self.at,
+                end: self.at + text.len(),
+                note,
+                view: View::AllNotes,
+            });
+        }
+        self.file.write(text.as_bytes())?;
+        self.scan.push(text);
+        self.at += text.len();
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<usize> {
+        let Streamed {
+            recorder,
+            path,
+            file,
+            scan,
+            regions,
+            ..
+        } = *self;
+        let len = file.finish()?;
+        let record = Page::streamed(
+            path.clone(),
+            scan.finish(),
+            regions,
+            recorder.staged.path_of(&path),
+        );
+        recorder.keep(record, &path, len);
+        Ok(len)
     }
 }

@@ -127,6 +127,33 @@ pub(super) fn splice(pieces: &[Piece], html: &[NoteHtml], mut warm: Vec<u8>) -> 
 
 /// The all-notes page from its skeleton, each note's view made as it is copied in (a one-shot
 /// build: no per-note copy is kept).
+/// Hand the all-notes page to `out` a part at a time, each note's body as it is made: the page
+/// is never held whole. Returns its length.
+pub(super) fn splice_into(
+    pieces: &[Piece],
+    book: &Book,
+    rendered: &[Arc<RenderedNote>],
+    mut out: Box<dyn super::PageParts + '_>,
+) -> anyhow::Result<usize> {
+    let mut body = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push(t, None)?,
+            Piece::Note(i) => {
+                body.clear();
+                markdown::materialize_into(
+                    &mut body,
+                    &rendered[*i].html,
+                    &book.notes[*i].slug,
+                    View::AllNotes,
+                );
+                out.push(&body, Some(*i))?;
+            }
+        }
+    }
+    out.finish()
+}
+
 pub(super) fn splice_fresh(
     pieces: &[Piece],
     book: &Book,

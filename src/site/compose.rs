@@ -1,7 +1,9 @@
 //! Composing: the rendered notes laid into every page of the site, reusing pages whose inputs did not change.
 
 use super::Stats;
-use super::all_notes::{all_notes_page, placeholder, splice, splice_fresh, split_skeleton};
+use super::all_notes::{
+    all_notes_page, placeholder, splice, splice_fresh, splice_into, split_skeleton,
+};
 use super::cache::{ComposeCache, NoteHtml, Piece, SummaryMemo};
 use super::context::{Common, PageCtx, tag_counts};
 use super::files::{copy_note_assets, nav_js, robots, sitemap, static_files};
@@ -380,13 +382,15 @@ fn make_pages(
     let (all, (notes_done, (tags_done, search_index))) = rayon::join(
         || -> Result<_> {
             let (skeleton, page) =
-                all_notes(common, tera, &plan.html, old_skeleton, single, spare)?;
-            let len = page.len();
-            Ok((
-                skeleton,
-                len,
-                sink.page(book, rendered, "index.html", page.into())?,
-            ))
+                all_notes(common, tera, &plan.html, old_skeleton, single, spare, sink)?;
+            Ok(match page {
+                AllNotes::Whole(page) => (
+                    skeleton,
+                    page.len(),
+                    sink.page(book, rendered, "index.html", page.into())?,
+                ),
+                AllNotes::Streamed(len) => (skeleton, len, None),
+            })
         },
         || {
             rayon::join(
@@ -424,8 +428,14 @@ fn make_pages(
     })
 }
 
+/// The all-notes page as made: whole, or already handed to the sink part by part (its length).
+enum AllNotes {
+    Whole(Vec<u8>),
+    Streamed(usize),
+}
+
 /// The all-notes page: composed once with a placeholder per note body, then spliced, so a body
-/// edit only re-splices.
+/// edit only re-splices. A one-shot build hands it to a sink that takes it in parts.
 fn all_notes(
     common: &Common,
     tera: &tera::Tera,
@@ -433,7 +443,8 @@ fn all_notes(
     old_skeleton: Option<Vec<Piece>>,
     single: bool,
     spare: Vec<u8>,
-) -> Result<(Option<Vec<Piece>>, Vec<u8>)> {
+    sink: &dyn Sink,
+) -> Result<(Option<Vec<Piece>>, AllNotes)> {
     let (book, rendered) = (common.book, common.rendered);
     let pieces = match old_skeleton {
         Some(p) => Some(p),
@@ -443,14 +454,20 @@ fn all_notes(
         ),
     };
     let index = match &pieces {
-        Some(pieces) if single => splice_fresh(pieces, book, rendered).into_bytes(),
+        Some(p) if single => match sink.open(book, rendered, "index.html")? {
+            Some(out) => {
+                let len = splice_into(p, book, rendered, out)?;
+                return Ok((pieces, AllNotes::Streamed(len)));
+            }
+            None => splice_fresh(p, book, rendered).into_bytes(),
+        },
         Some(pieces) => splice(pieces, html, spare),
         None => all_notes_page(common, tera, |i| {
             materialize(&rendered[i].html, &book.notes[i].slug, View::AllNotes)
         })?
         .into_bytes(),
     };
-    Ok((pieces, index))
+    Ok((pieces, AllNotes::Whole(index)))
 }
 
 fn note_pages(

@@ -20,7 +20,7 @@ pub use cache::Cache;
 pub(crate) use compose::Theme;
 pub use compose::compose;
 use compose::compose_cached;
-pub use sink::{Keep, Sink};
+pub use sink::{Keep, PageParts, Sink};
 
 use crate::book::{self, Book};
 use crate::diagnostics::{ContentErrors, Diagnostic, Severity};

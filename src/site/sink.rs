@@ -18,6 +18,25 @@ pub trait Sink: Sync {
         path: &str,
         bytes: Bytes,
     ) -> Result<Option<Bytes>>;
+
+    /// Open `path` to be written a part at a time (the all-notes page of a one-shot build, too
+    /// big to hold whole), or `None` when the sink wants whole pages.
+    fn open<'s>(
+        &'s self,
+        _book: &Book,
+        _rendered: &[Arc<RenderedNote>],
+        _path: &str,
+    ) -> Result<Option<Box<dyn PageParts + 's>>> {
+        Ok(None)
+    }
+}
+
+/// A page being written a part at a time.
+pub trait PageParts {
+    /// The next part of the page; `note` when the part is that note's body.
+    fn push(&mut self, text: &str, note: Option<usize>) -> Result<()>;
+    /// The page is complete; returns its length.
+    fn finish(self: Box<Self>) -> Result<usize>;
 }
 
 /// The sink of `serve`, `export` and `check`: every page stays in memory.

@@ -287,9 +287,15 @@ pub(crate) fn files(
     };
     let (shard_firsts, group) = match cache {
         None => {
-            let (terms, entries) = index_notes(book, rendered, stride);
+            // The terms first, then the note files: their two big buffers are never held at once.
+            let terms = index_terms(book, rendered, stride);
             let firsts = term_shards(&terms, &mut emit)?;
             drop(terms);
+            let entries: Vec<String> = book
+                .notes
+                .par_iter()
+                .map(|n| note_entry_json(book, n.index, &rendered[n.index]))
+                .collect();
             let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
             let group = group_size(&entries);
             for part in note_groups(&entries, group, 0..entries.len().div_ceil(group)) {
@@ -321,8 +327,18 @@ pub(crate) fn files(
 
 /// One note's terms with their postings, and its note-file entry as JSON.
 fn index_note<'a>(book: &'a Book, position: usize, r: &'a RenderedNote) -> (Postings<'a>, String) {
-    let entry = serde_json::to_string(&note_entry(book, position, r)).unwrap_or_default();
-    (note_postings(book, position, r), entry)
+    (
+        note_postings(book, position, r),
+        note_entry_json(book, position, r),
+    )
+}
+
+/// A note's entry in its note file, as JSON without growth slack (a book's entries are all held
+/// until the note files are cut).
+fn note_entry_json(book: &Book, position: usize, r: &RenderedNote) -> String {
+    let mut entry = serde_json::to_string(&note_entry(book, position, r)).unwrap_or_default();
+    entry.shrink_to_fit();
+    entry
 }
 
 /// Every term of the book with its book-wide postings.
@@ -332,21 +348,19 @@ type Terms<'a> = Vec<(Cow<'a, str>, Vec<u64>)>;
 /// notes' own postings never all exist at once.
 const BATCH: usize = 256;
 
-/// Every term of the book with its postings (note position folded in), sorted by term, and
-/// each note's note-file entry.
-fn index_notes<'a>(
+/// Every term of the book with its postings (note position folded in), sorted by term.
+fn index_terms<'a>(
     book: &'a Book,
     rendered: &'a [std::sync::Arc<RenderedNote>],
     stride: u64,
-) -> (Terms<'a>, Vec<String>) {
+) -> Terms<'a> {
     let mut postings: FxHashMap<Cow<'a, str>, Vec<u64>> = FxHashMap::default();
-    let mut entries = Vec::with_capacity(book.notes.len());
     for (b, batch) in book.notes.chunks(BATCH).enumerate() {
-        let per_note: Vec<(Postings, String)> = batch
+        let per_note: Vec<Postings> = batch
             .par_iter()
-            .map(|n| index_note(book, n.index, &rendered[n.index]))
+            .map(|n| note_postings(book, n.index, &rendered[n.index]))
             .collect();
-        for (k, (terms, entry)) in per_note.into_iter().enumerate() {
+        for (k, terms) in per_note.into_iter().enumerate() {
             let position = b * BATCH + k;
             let base = position as u64 * stride * BITS;
             for (t, list) in terms {
@@ -355,12 +369,11 @@ fn index_notes<'a>(
                     .or_default()
                     .extend(list.iter().map(|p| base + p));
             }
-            entries.push(entry);
         }
     }
-    let mut terms: Vec<(Cow<str>, Vec<u64>)> = postings.into_iter().collect();
+    let mut terms: Terms = postings.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (terms, entries)
+    terms
 }
 
 /// Cut the sorted terms into shards of about `SHARD_BYTES`; returns each shard's first term.

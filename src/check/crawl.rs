@@ -135,16 +135,14 @@ impl<'a> Page<'a> {
     ) -> Page<'static> {
         let mut targets: Vec<u32> = (0..scan.ids.len() as u32).collect();
         targets.sort_unstable_by(|&a, &b| scan.ids[a as usize].id.cmp(&scan.ids[b as usize].id));
-        Page {
+        let page = Page {
             path: Cow::Owned(path),
-            html: PageText::Written {
-                file,
-                text: Default::default(),
-            },
+            html: PageText::Held(Cow::Borrowed("")),
             scan,
             targets,
             regions,
-        }
+        };
+        page.into_record(file)
     }
 
     /// Can the page be linked to with `#fragment`?
@@ -154,8 +152,27 @@ impl<'a> Page<'a> {
             .is_ok()
     }
 
-    /// The page's record once it is written to `file`: its scan kept, its text let go.
-    pub(crate) fn into_record(self, file: std::path::PathBuf) -> Page<'static> {
+    /// Whether `url` on this page is fine whatever the rest of the site holds: an external or
+    /// empty URL, or a fragment this very page defines (what `Crawl::check_url` would pass).
+    fn settled_here(&self, url: &str) -> bool {
+        if url.is_empty() || url.starts_with("//") || has_scheme(url) {
+            return true;
+        }
+        let Some(frag) = url.strip_prefix('#') else {
+            return false;
+        };
+        frag.is_empty() || self.has_target(frag) || self.has_target(&percent_decode(frag))
+    }
+
+    /// The page's record once it is written to `file`: its text let go, and of its links only
+    /// those the rest of the site decides (a build checks no external link; `check --external`
+    /// crawls pages in memory).
+    pub(crate) fn into_record(mut self, file: std::path::PathBuf) -> Page<'static> {
+        let urls = std::mem::take(&mut self.scan.urls);
+        self.scan.urls = urls
+            .into_iter()
+            .filter(|u| !self.settled_here(&u.url))
+            .collect();
         Page {
             path: Cow::Owned(self.path.into_owned()),
             html: PageText::Written {

@@ -132,6 +132,7 @@ impl<'a> Page<'a> {
         scan: html::Scan<'static>,
         regions: Vec<Region>,
         file: std::path::PathBuf,
+        known: &FastSet<String>,
     ) -> Page<'static> {
         let mut targets: Vec<u32> = (0..scan.ids.len() as u32).collect();
         targets.sort_unstable_by(|&a, &b| scan.ids[a as usize].id.cmp(&scan.ids[b as usize].id));
@@ -142,7 +143,7 @@ impl<'a> Page<'a> {
             targets,
             regions,
         };
-        page.into_record(file)
+        page.into_record(file, known)
     }
 
     /// Can the page be linked to with `#fragment`?
@@ -152,27 +153,46 @@ impl<'a> Page<'a> {
             .is_ok()
     }
 
-    /// Whether `url` on this page is fine whatever the rest of the site holds: an external or
-    /// empty URL, or a fragment this very page defines (what `Crawl::check_url` would pass).
-    fn settled_here(&self, url: &str) -> bool {
+    /// Whether `url` on this page is fine whatever else the site holds (what `Crawl::check_url`
+    /// would pass): an external or empty URL, a fragment this very page defines, or a plain
+    /// path (no fragment) to a page in `known`, which the site is sure to have.
+    fn settled(&self, url: &str, known: &FastSet<String>) -> bool {
         if url.is_empty() || url.starts_with("//") || has_scheme(url) {
             return true;
         }
-        let Some(frag) = url.strip_prefix('#') else {
+        if let Some(frag) = url.strip_prefix('#') {
+            return frag.is_empty()
+                || self.has_target(frag)
+                || self.has_target(&percent_decode(frag));
+        }
+        let (path, frag) = url.split_once('#').unwrap_or((url, ""));
+        let path = path.split('?').next().unwrap_or(path);
+        if !frag.is_empty() || path.is_empty() || path.starts_with('/') || path.ends_with('/') {
             return false;
+        }
+        let dir = if self.scan.base.is_some() {
+            ""
+        } else {
+            parent_dir(&self.path)
         };
-        frag.is_empty() || self.has_target(frag) || self.has_target(&percent_decode(frag))
+        join_plain(dir, path).is_some_and(|target| known.contains(target.as_ref()))
     }
 
     /// The page's record once it is written to `file`: its text let go, and of its links only
-    /// those the rest of the site decides (a build checks no external link; `check --external`
-    /// crawls pages in memory).
-    pub(crate) fn into_record(mut self, file: std::path::PathBuf) -> Page<'static> {
+    /// those the rest of the site decides (see `settled`; a build checks no external link, and
+    /// `check --external` crawls pages in memory).
+    pub(crate) fn into_record(
+        mut self,
+        file: std::path::PathBuf,
+        known: &FastSet<String>,
+    ) -> Page<'static> {
         let urls = std::mem::take(&mut self.scan.urls);
         self.scan.urls = urls
             .into_iter()
-            .filter(|u| !self.settled_here(&u.url))
+            .filter(|u| !self.settled(&u.url, known))
             .collect();
+        // Filtering in place keeps the whole allocation; a record is kept to the end.
+        self.scan.urls.shrink_to_fit();
         Page {
             path: Cow::Owned(self.path.into_owned()),
             html: PageText::Written {

@@ -9,7 +9,7 @@ use crate::output::{Bytes, Staged, StagedFile};
 use crate::render::markdown::{RenderedNote, View};
 use crate::site::{PageParts, Sink};
 use anyhow::Result;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,6 +17,9 @@ pub(crate) struct Recorder<'s> {
     staged: &'s Staged,
     /// Note index by slug, to find a note page's body.
     by_slug: OnceLock<FxHashMap<String, usize>>,
+    /// Pages every build of this book has (the all-notes page, each note's and each tag's): a
+    /// plain link to one needs no record.
+    known: OnceLock<FxHashSet<String>>,
     records: Mutex<Vec<Page<'static>>>,
     /// Every file written: its path and length.
     written: Mutex<Vec<(String, usize)>>,
@@ -33,6 +36,7 @@ impl<'s> Recorder<'s> {
         Recorder {
             staged,
             by_slug: OnceLock::new(),
+            known: OnceLock::new(),
             records: Mutex::new(Vec::new()),
             written: Mutex::new(Vec::new()),
         }
@@ -47,6 +51,20 @@ impl<'s> Recorder<'s> {
 }
 
 impl Recorder<'_> {
+    fn known(&self, book: &Book) -> &FxHashSet<String> {
+        self.known.get_or_init(|| {
+            let notes = book.notes.iter().map(|n| format!("{}.html", n.slug));
+            let tags = book
+                .tag_slugs()
+                .into_values()
+                .map(|s| format!("tags/{s}.html"));
+            notes
+                .chain(tags)
+                .chain(["index.html".to_string(), "tags/index.html".to_string()])
+                .collect()
+        })
+    }
+
     fn keep(&self, record: Page<'static>, path: &str, len: usize) {
         self.records.lock().unwrap().push(record);
         self.written.lock().unwrap().push((path.to_string(), len));
@@ -56,10 +74,11 @@ impl Recorder<'_> {
 impl Sink for Recorder<'_> {
     fn open<'s>(
         &'s self,
-        _: &Book,
+        book: &Book,
         _: &[Arc<RenderedNote>],
         path: &str,
     ) -> Result<Option<Box<dyn PageParts + 's>>> {
+        self.known(book);
         Ok(Some(Box::new(Streamed {
             recorder: self,
             path: path.to_string(),
@@ -86,7 +105,7 @@ impl Sink for Recorder<'_> {
             });
             let html = String::from_utf8_lossy(&bytes);
             let page = Page::read(Cow::Borrowed(path), html, book, rendered, by_slug);
-            let record = page.into_record(self.staged.path_of(path));
+            let record = page.into_record(self.staged.path_of(path), self.known(book));
             self.records.lock().unwrap().push(record);
         }
         self.staged.place(path, &bytes)?;
@@ -139,6 +158,7 @@ impl PageParts for Streamed<'_, '_> {
             scan.finish(),
             regions,
             recorder.staged.path_of(&path),
+            recorder.known.get().expect("made when the page was opened"),
         );
         recorder.keep(record, &path, len);
         Ok(len)

@@ -307,6 +307,74 @@ fn build_warns_and_strict_fails() {
     assert_eq!(json(&o)["errors"], 12);
 }
 
+/// The build writes its big pages out as it makes them and checks links from records of them;
+/// `check` crawls the pages in memory. Both must find the same problems at the same places with
+/// the same text, on a book with every kind of broken link, some only on the all-notes page.
+#[test]
+fn build_finds_what_check_finds() {
+    let b = broken_book();
+    // Raw links inside a long note, so that the all-notes page is scanned in several windows,
+    // and one left open across a window's end.
+    let mut long = String::from("## Long\n\n");
+    for k in 0..12_000 {
+        let far = if k % 40 == 0 {
+            format!("nope{k}")
+        } else {
+            "details".to_string()
+        };
+        long.push_str(&format!(
+            "Para {k} <a href=\"#long\">ok</a> <a href=\"02-second.html#{far}\">far</a>\n\n"
+        ));
+    }
+    long.push_str("<a href=\"open-end.html\">never closed\n\n<!-- a comment left open\n");
+    b.note("notes/02-more/03-long.md", "Long", &long);
+    let lines = |text: &str, tag: &str| -> Vec<String> {
+        let mut v: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains(tag))
+            .map(|l| l.replacen(tag, ": problem: ", 1))
+            .collect();
+        v.sort();
+        v
+    };
+    let built = b.run(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(
+        b.out("index.html").len() > 3 * 256 * 1024,
+        "the page fits one window"
+    );
+    let checked = b.run(&["check"]);
+    // The build's warnings are the link problems plus the renderer's warnings, which `check`
+    // reports as warnings beside its problems.
+    let check_out = format!("{}{}", stdout(&checked), stderr(&checked));
+    let render_warnings = lines(&check_out, ": warning: ");
+    let from_build: Vec<String> = lines(&stderr(&built), ": warning: ")
+        .into_iter()
+        .filter(|l| !render_warnings.contains(l))
+        .collect();
+    let from_check = lines(&check_out, ": error: ");
+    assert!(from_build.len() > 12, "{from_build:#?}");
+    let only_build: Vec<_> = from_build
+        .iter()
+        .filter(|l| !from_check.contains(l))
+        .collect();
+    let only_check: Vec<_> = from_check
+        .iter()
+        .filter(|l| !from_build.contains(l))
+        .collect();
+    assert!(
+        only_build.is_empty() && only_check.is_empty(),
+        "only the build found {only_build:#?}\nonly check found {only_check:#?}"
+    );
+    assert_eq!(from_build, from_check);
+    assert!(
+        from_build
+            .iter()
+            .any(|l| l.contains("[far](02-second.html#nope11960)")),
+        "{from_build:#?}"
+    );
+}
+
 #[test]
 fn chromium_agrees_with_the_checker() {
     let b = valid_book();

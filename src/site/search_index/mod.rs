@@ -291,16 +291,7 @@ pub(crate) fn files(
             let terms = index_terms(book, rendered, stride);
             let firsts = term_shards(&terms, &mut emit)?;
             drop(terms);
-            let entries: Vec<String> = book
-                .notes
-                .par_iter()
-                .map(|n| note_entry_json(book, n.index, &rendered[n.index]))
-                .collect();
-            let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
-            let group = group_size(&entries);
-            for part in note_groups(&entries, group, 0..entries.len().div_ceil(group)) {
-                emit(part)?;
-            }
+            let group = note_files(book, rendered, &mut emit)?;
             (firsts, group)
         }
         Some(cache) => {
@@ -468,8 +459,46 @@ fn piece_len(term: &str, list: &[u64]) -> usize {
 
 /// How many notes share a note file: enough for about `GROUP_BYTES` each.
 fn group_size(entries: &[&str]) -> usize {
-    let total: usize = entries.iter().map(|e| e.len()).sum();
-    (entries.len() * GROUP_BYTES / total.max(1)).clamp(1, 64)
+    group_size_of(entries.iter().map(|e| e.len()).sum(), entries.len())
+}
+
+/// How many notes a note file holds, for `count` entries `total` bytes long in all.
+fn group_size_of(total: usize, count: usize) -> usize {
+    (count * GROUP_BYTES / total.max(1)).clamp(1, 64)
+}
+
+/// Note files made this many at a time, in parallel.
+const GROUPS_AT_ONCE: usize = 16;
+
+/// The note files of a one-shot build, handed to `emit` in order; returns the group size. The
+/// entries are made twice, once to measure them (the group size depends on their total
+/// length) and once a few files at a time, so that they are never all held.
+fn note_files(
+    book: &Book,
+    rendered: &[std::sync::Arc<RenderedNote>],
+    emit: &mut dyn FnMut(Part) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let entry = |i: usize| note_entry_json(book, i, &rendered[i]);
+    let total: usize = (0..book.notes.len())
+        .into_par_iter()
+        .map(|i| entry(i).len())
+        .sum();
+    let group = group_size_of(total, book.notes.len());
+    let groups: Vec<usize> = (0..book.notes.len().div_ceil(group)).collect();
+    for batch in groups.chunks(GROUPS_AT_ONCE) {
+        let parts: Vec<Part> = batch
+            .par_iter()
+            .map(|&g| {
+                let notes = g * group..((g + 1) * group).min(book.notes.len());
+                let entries: Vec<String> = notes.map(entry).collect();
+                Part::new(&format!("n{g}"), &format!("[{}]", entries.join(",")))
+            })
+            .collect();
+        for part in parts {
+            emit(part)?;
+        }
+    }
+    Ok(group)
 }
 
 /// The note files `groups` (by number), each holding `group` consecutive notes' entries.

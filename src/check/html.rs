@@ -195,8 +195,9 @@ pub(crate) fn scan_parallel(html: &str) -> Scan<'_> {
 /// is then between tags (as `scan_parallel` requires of its cuts), that part is kept and let go;
 /// where it is not (an unclosed comment in a note, say), the window grows to twice its length
 /// before the next try, so the work stays proportional to the page.
-#[derive(Default)]
 pub(crate) struct StreamScan {
+    /// Window length at which a scan is first tried.
+    window: usize,
     win: String,
     /// Offset of `win` in the page.
     base: usize,
@@ -205,10 +206,26 @@ pub(crate) struct StreamScan {
     out: Scan<'static>,
 }
 
+impl Default for StreamScan {
+    fn default() -> Self {
+        StreamScan::with_window(WINDOW)
+    }
+}
+
 impl StreamScan {
+    fn with_window(window: usize) -> Self {
+        StreamScan {
+            window: window.max(2 * CHUNK),
+            win: String::new(),
+            base: 0,
+            next_try: 0,
+            out: Scan::default(),
+        }
+    }
+
     pub(crate) fn push(&mut self, text: &str) {
         self.win.push_str(text);
-        if self.win.len() >= self.next_try.max(2 * CHUNK) {
+        if self.win.len() >= self.next_try.max(self.window) {
             self.cut();
         }
     }
@@ -219,11 +236,9 @@ impl StreamScan {
             return;
         };
         let win = std::mem::take(&mut self.win);
-        let mut s = Scanner::new(0);
-        s.run(&win, stop);
-        let clean = s.open_a.is_none() && s.i <= stop;
+        let (part, clean) = scan_until(&win, stop);
         if clean {
-            let part = s.finish().into_owned();
+            let part = part.into_owned();
             self.take(part);
         }
         self.win = win;
@@ -266,14 +281,61 @@ impl StreamScan {
     /// The scan of the whole page.
     pub(crate) fn finish(mut self) -> Scan<'static> {
         let win = std::mem::take(&mut self.win);
-        let mut s = Scanner::new(0);
-        s.run(&win, win.len());
-        let part = s.finish().into_owned();
+        let part = scan_parallel(&win).into_owned();
         self.take(part);
         self.out.urls.shrink_to_fit();
         self.out.ids.shrink_to_fit();
         self.out
     }
+}
+
+/// A streamed page is scanned once this much of it is in hand (in `CHUNK` pieces, in parallel).
+const WINDOW: usize = 4 * CHUNK;
+
+/// `scan_parallel` of `html` up to the markup at or after `stop`, and whether the scanner is
+/// then between tags (no comment, raw-text element, tag or `<a>` open across `stop`), so that a
+/// scan from `stop` on would join it seamlessly. `html` must go on past `stop` for that to be told.
+fn scan_until(html: &str, stop: usize) -> (Scan<'_>, bool) {
+    use rayon::prelude::*;
+    let b = html.as_bytes();
+    let mut cuts = vec![0];
+    let mut at = CHUNK;
+    while at < stop {
+        match memchr(b'<', &b[at..stop]) {
+            Some(p) => cuts.push(at + p),
+            None => break,
+        }
+        at = cuts[cuts.len() - 1] + CHUNK;
+    }
+    cuts.push(stop);
+    let pieces: Vec<Scanner> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let mut s = Scanner::new(w[0]);
+            s.run(html, w[1]);
+            s
+        })
+        .collect();
+    let mut merged = Scan::default();
+    for (k, mut piece) in pieces.into_iter().enumerate() {
+        let end = cuts[k + 1];
+        let clean = piece.open_a.is_none() && piece.i <= end;
+        if !clean {
+            // This piece runs on alone to `stop`; the pieces after it started mid-markup.
+            piece.run(html, stop);
+        }
+        let at_stop = piece.open_a.is_none() && piece.i <= stop;
+        let part = piece.finish();
+        merged.urls.extend(part.urls);
+        merged.ids.extend(part.ids);
+        if part.base.is_some() {
+            merged.base = part.base;
+        }
+        if !clean || end == stop {
+            return (merged, at_stop);
+        }
+    }
+    (merged, true)
 }
 
 /// The scanner's state between tags: where it is and the `<a>` whose text it is collecting.
@@ -541,8 +603,15 @@ mod tests {
             .collect();
         for page in [&page, &clean] {
             let one = scan(page);
-            for size in [1, 7, 4096, 100_000, CHUNK + 3, 3 * CHUNK] {
-                let mut stream = StreamScan::default();
+            for (size, window) in [
+                (1, 2 * CHUNK),
+                (7, 5 * CHUNK),
+                (4096, 2 * CHUNK),
+                (100_000, 5 * CHUNK),
+                (CHUNK + 3, WINDOW),
+                (3 * CHUNK, 2 * CHUNK),
+            ] {
+                let mut stream = StreamScan::with_window(window);
                 let mut at = 0;
                 while at < page.len() {
                     let mut end = (at + size).min(page.len());

@@ -135,19 +135,24 @@ pub(super) fn splice_into(
     rendered: &[Arc<RenderedNote>],
     mut out: Box<dyn super::PageParts + '_>,
 ) -> anyhow::Result<usize> {
-    let mut body = String::new();
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push(t, None)?,
-            Piece::Note(i) => {
-                body.clear();
-                markdown::materialize_into(
-                    &mut body,
+    // Bodies are made in parallel a batch at a time and handed on in order.
+    for batch in pieces.chunks(128) {
+        let bodies: Vec<Option<String>> = batch
+            .par_iter()
+            .map(|p| match p {
+                Piece::Text(_) => None,
+                Piece::Note(i) => Some(markdown::materialize(
                     &rendered[*i].html,
                     &book.notes[*i].slug,
                     View::AllNotes,
-                );
-                out.push(&body, Some(*i))?;
+                )),
+            })
+            .collect();
+        for (p, body) in batch.iter().zip(bodies) {
+            match (p, body) {
+                (Piece::Note(i), Some(body)) => out.push(&body, Some(*i))?,
+                (Piece::Text(t), _) => out.push(t, None)?,
+                (Piece::Note(_), None) => unreachable!("every note piece has its body"),
             }
         }
     }

@@ -316,7 +316,7 @@ fn build_finds_what_check_finds() {
     // Raw links inside a long note, so that the all-notes page is scanned in several windows,
     // and one left open across a window's end.
     let mut long = String::from("## Long\n\n");
-    for k in 0..12_000 {
+    for k in 0..16_000 {
         let far = if k % 40 == 0 {
             format!("nope{k}")
         } else {
@@ -370,7 +370,7 @@ fn build_finds_what_check_finds() {
     assert!(
         from_build
             .iter()
-            .any(|l| l.contains("[far](02-second.html#nope11960)")),
+            .any(|l| l.contains("[far](02-second.html#nope15960)")),
         "{from_build:#?}"
     );
 }

@@ -103,7 +103,11 @@ impl Sink for Recorder<'_> {
                     .map(|n| (n.slug.clone(), n.index))
                     .collect()
             });
-            let html = String::from_utf8_lossy(&bytes);
+            // Composed pages are UTF-8; the fast check first, a lossy copy only if not.
+            let html = match std::str::from_utf8(&bytes) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(&bytes),
+            };
             let page = Page::read(Cow::Borrowed(path), html, book, rendered, by_slug);
             let record = page.into_record(self.staged.path_of(path), self.known(book));
             self.records.lock().unwrap().push(record);

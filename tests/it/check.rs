@@ -313,10 +313,10 @@ fn build_warns_and_strict_fails() {
 #[test]
 fn build_finds_what_check_finds() {
     let b = broken_book();
-    // Raw links inside a long note, so that the all-notes page is scanned in several windows,
-    // and one left open across a window's end.
+    // Many raw links inside a long note, one left open to the end of the page, and a comment
+    // left open. (How a page longer than one scan window is cut is unit-tested in check::html.)
     let mut long = String::from("## Long\n\n");
-    for k in 0..16_000 {
+    for k in 0..4_000 {
         let far = if k % 40 == 0 {
             format!("nope{k}")
         } else {
@@ -339,10 +339,6 @@ fn build_finds_what_check_finds() {
     };
     let built = b.run(&["build"]);
     assert!(built.status.success(), "{}", stderr(&built));
-    assert!(
-        b.out("index.html").len() > 3 * 256 * 1024,
-        "the page fits one window"
-    );
     let checked = b.run(&["check"]);
     // The build's warnings are the link problems plus the renderer's warnings, which `check`
     // reports as warnings beside its problems.
@@ -370,7 +366,7 @@ fn build_finds_what_check_finds() {
     assert!(
         from_build
             .iter()
-            .any(|l| l.contains("[far](02-second.html#nope15960)")),
+            .any(|l| l.contains("[far](02-second.html#nope3960)")),
         "{from_build:#?}"
     );
 }

@@ -9,7 +9,7 @@ mod read;
 
 use crate::diagnostics::{ContentErrors, Diagnostic, display_path};
 use crate::settings::Settings;
-use crate::util::slug::slugify;
+use crate::util::slug::tag_slug;
 use anyhow::Result;
 pub(crate) use cache::FileCache;
 use cache::parse_all;
@@ -99,7 +99,7 @@ impl Book {
     pub(crate) fn tag_slugs(&self) -> rustc_hash::FxHashMap<&str, String> {
         let mut slugs = rustc_hash::FxHashMap::default();
         for t in self.notes.iter().flat_map(|n| &n.meta.tags) {
-            slugs.entry(t.as_str()).or_insert_with(|| slugify(t));
+            slugs.entry(t.as_str()).or_insert_with(|| tag_slug(t));
         }
         slugs
     }

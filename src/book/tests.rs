@@ -1,6 +1,7 @@
 use super::front_matter::{Rules, parse_note_with};
 use super::*;
 use crate::util::slug::slug_of_file;
+use crate::util::slug::slugify;
 
 fn parse(text: &str) -> Result<Note, Vec<Diagnostic>> {
     parse_note("notes/a/01-x.md", text, "x".into(), 0)

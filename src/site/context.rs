@@ -4,7 +4,7 @@ use super::compose::hash_of;
 use crate::book::{Book, Note};
 use crate::render::markdown::{LinkTarget, RenderedNote, TocEntry, View, materialize};
 use crate::settings::Settings;
-use crate::util::slug::slugify;
+use crate::util::slug::tag_slug;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -344,7 +344,7 @@ pub(super) fn tag_counts(book: &Book) -> Vec<TagCount> {
     spellings.sort_unstable_by_key(|(_, (first, _))| *first);
     let mut m: BTreeMap<String, TagCount> = BTreeMap::new();
     for (t, (_, count)) in spellings {
-        let slug = slugify(t);
+        let slug = tag_slug(t);
         m.entry(slug.clone())
             .or_insert_with(|| TagCount {
                 name: t.to_string(),

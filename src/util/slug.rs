@@ -24,6 +24,16 @@ pub(crate) fn slugify(s: &str) -> String {
     }
 }
 
+/// The slug of a tag's page, `tags/<slug>.html`: the tag slugified, except that
+/// `tags/index.html` is the list of every tag, so the tag `index` gets `index--tag`. No other
+/// tag can have that slug: `slugify` never writes two dashes in a row.
+pub(crate) fn tag_slug(tag: &str) -> String {
+    match slugify(tag) {
+        s if s == "index" => "index--tag".to_string(),
+        s => s,
+    }
+}
+
 /// `slugify` a character at a time, for any text.
 fn slugify_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -79,5 +89,13 @@ mod tests {
             "l4-vs-l7-load_balancing"
         );
         assert_eq!(slugify("  Größe & Ärger "), "größe-ärger");
+    }
+
+    #[test]
+    fn the_tag_index_does_not_take_the_tag_list_page() {
+        assert_eq!(tag_slug("Index"), "index--tag");
+        assert_eq!(tag_slug("Load balancer"), "load-balancer");
+        assert_eq!(tag_slug("index tag"), "index-tag");
+        assert!(!slugify("index - - tag").contains("--"));
     }
 }

@@ -634,3 +634,22 @@ fn the_books_own_output_has_no_broken_links_or_repeated_ids() {
     );
     assert!(site.warnings.is_empty(), "{:?}", site.warnings);
 }
+
+/// `tags/index.html` is the list of every tag; a tag named "index" gets a page of its own
+/// beside it instead of being overwritten by the list, and its links go there.
+#[test]
+fn a_tag_named_index_keeps_its_page() {
+    let b = TestBook::two_sections();
+    b.write(
+        "notes/01-basics/03-indexing.md",
+        "+++\ntitle = \"Indexing\"\nlevel = \"beginner\"\nyoe = \"0-2\"\ntags = [\"Index\", \"alpha\"]\n+++\n\nB-trees.\n",
+    );
+    b.build_ok();
+    let tag = b.out("tags/index--tag.html");
+    assert!(tag.contains("Indexing"), "{tag}");
+    let list = b.out("tags/index.html");
+    assert!(list.contains("index--tag.html"), "{list}");
+    assert!(b.out("indexing.html").contains("tags/index--tag.html"));
+    let o = b.run(&["check"]);
+    assert!(o.status.success(), "{}", crate::common::stdout(&o));
+}

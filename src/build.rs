@@ -20,11 +20,8 @@ pub(crate) fn run(settings: &Settings, log: &Log) -> Result<Site> {
     progress.finish();
     let recorded = recorder.finish();
     for (path, len) in &recorded.written {
-        // A file written early and then again from the site's files counts once.
-        if !site.files.contains_key(path) {
-            site.stats.pages += usize::from(path.ends_with(".html"));
-            site.stats.bytes += len;
-        }
+        site.stats.pages += usize::from(path.ends_with(".html"));
+        site.stats.bytes += len;
     }
 
     // The rest of the files are written while the links are checked.

@@ -240,13 +240,7 @@ impl<'a> Crawl<'a> {
                 Page::read(Cow::Borrowed(path), html, book, rendered, &by_slug)
             })
             .collect();
-        // A page the build wrote early and then again from its files (a tag page at the tag
-        // list's path) is the later one.
-        pages.extend(
-            records
-                .into_iter()
-                .filter(|r| !files.contains_key(r.path.as_ref())),
-        );
+        pages.extend(records);
         pages.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let note_ids = rendered
             .iter()

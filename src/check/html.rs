@@ -546,9 +546,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pieces_join_like_one_scan() {
-        // Cut points fall inside an open <a>, a comment and a script: each piece must hand over.
+    /// A long page whose cut points fall inside an open <a>, a comment and a script.
+    fn tricky_page() -> String {
         let mut page = String::new();
         for k in 0..40_000 {
             page.push_str(&format!(
@@ -564,6 +563,13 @@ mod tests {
                 page.push_str("--> </script>");
             }
         }
+        page
+    }
+
+    #[test]
+    fn pieces_join_like_one_scan() {
+        // Each piece must hand over at cuts inside an open <a>, a comment and a script.
+        let page = tricky_page();
         assert!(page.len() > 4 * CHUNK);
         let one = scan(&page);
         let many = scan_parallel(&page);
@@ -580,23 +586,9 @@ mod tests {
 
     #[test]
     fn a_page_streamed_in_pieces_scans_like_one_page() {
-        // The same tricky page as above (comments, scripts and an <a> left open across cuts), and
-        // a clean one, pushed in pieces of many sizes: always the whole-page scan.
-        let mut page = String::new();
-        for k in 0..40_000 {
-            page.push_str(&format!(
-                "<p id=\"p{k}\"><a href=\"#p{k}\">link <b>{k}</b></a> text &amp; more</p>\n"
-            ));
-            if k % 9_000 == 0 {
-                page.push_str("<a href=\"open.html\">never closed <!-- comment ");
-            }
-            if k % 13_000 == 0 {
-                page.push_str("<script>let s = '<a href=\"no\">';");
-            }
-            if k % 17_000 == 0 {
-                page.push_str("--> </script>");
-            }
-        }
+        // The same tricky page as above, and a clean one, pushed in pieces of many sizes:
+        // always the whole-page scan.
+        let page = tricky_page();
         let clean: String = (0..40_000)
             .map(|k| {
                 format!("<a href=\"#p{k}\" id=\"a{k}\"><img src=\"i{k}.png\" alt=\"{k}\"></a>")

@@ -50,21 +50,16 @@ pub fn source_only(
     found.into_iter().map(Diagnostic::with_message).collect()
 }
 
-/// A built site's link problems as the build's diagnostics: warnings, or errors with
-/// `[build] strict`. With `crawl`, every built page is read too (template links, raw HTML,
-/// repeated ids); without, only the links written in notes (`serve`, on every save).
-pub(crate) fn build_findings(settings: &Settings, site: &Site, crawl: bool) -> Vec<Diagnostic> {
-    let (book, rendered, files) = (&site.book, &site.rendered[..], &site.files);
-    let problems = if crawl {
-        internal(settings, book, rendered, files)
-    } else {
-        source_only(settings, book, rendered, files)
-    };
+/// The links written in notes as the build's diagnostics (`serve`, on every save): warnings,
+/// or errors with `[build] strict`.
+pub(crate) fn source_findings(settings: &Settings, site: &Site) -> Vec<Diagnostic> {
+    let problems = source_only(settings, &site.book, &site.rendered, &site.files);
     as_build_findings(settings, problems)
 }
 
-/// [`build_findings`] with the crawl, for a site whose big pages were written out as they were
-/// composed: `recorded` holds their records, `site.files` the rest.
+/// Every link problem of a built site whose big pages were written out as they were composed
+/// (`build`): `recorded` holds their records, `site.files` the rest; template links, raw HTML
+/// and repeated ids included.
 pub(crate) fn streamed_findings(
     settings: &Settings,
     site: &Site,

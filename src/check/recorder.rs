@@ -65,8 +65,9 @@ impl Recorder<'_> {
         })
     }
 
-    fn keep(&self, record: Page<'static>, path: &str, len: usize) {
-        self.records.lock().unwrap().push(record);
+    /// Note a written file, and its record if it is a page.
+    fn keep(&self, record: Option<Page<'static>>, path: &str, len: usize) {
+        self.records.lock().unwrap().extend(record);
         self.written.lock().unwrap().push((path.to_string(), len));
     }
 }
@@ -96,6 +97,8 @@ impl Sink for Recorder<'_> {
         path: &str,
         bytes: Bytes,
     ) -> Result<Option<Bytes>> {
+        self.staged.place(path, &bytes)?;
+        let mut record = None;
         if path.ends_with(".html") {
             let by_slug = self.by_slug.get_or_init(|| {
                 book.notes
@@ -109,14 +112,9 @@ impl Sink for Recorder<'_> {
                 Err(_) => String::from_utf8_lossy(&bytes),
             };
             let page = Page::read(Cow::Borrowed(path), html, book, rendered, by_slug);
-            let record = page.into_record(self.staged.path_of(path), self.known(book));
-            self.records.lock().unwrap().push(record);
+            record = Some(page.into_record(self.staged.path_of(path), self.known(book)));
         }
-        self.staged.place(path, &bytes)?;
-        self.written
-            .lock()
-            .unwrap()
-            .push((path.to_string(), bytes.len()));
+        self.keep(record, path, bytes.len());
         Ok(None)
     }
 }
@@ -164,7 +162,7 @@ impl PageParts for Streamed<'_, '_> {
             recorder.staged.path_of(&path),
             recorder.known.get().expect("made when the page was opened"),
         );
-        recorder.keep(record, &path, len);
+        recorder.keep(Some(record), &path, len);
         Ok(len)
     }
 }

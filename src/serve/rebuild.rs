@@ -124,7 +124,7 @@ impl Builder {
     /// `check`, where its cost does not delay a reload).
     fn build(&mut self) -> anyhow::Result<site::Site> {
         let mut site = site::build_with(&self.settings, &mut self.cache, &Progress::hidden())?;
-        let links = crate::check::build_findings(&self.settings, &site, false);
+        let links = crate::check::source_findings(&self.settings, &site);
         crate::check::gate(&self.settings, &mut site, links)?;
         Ok(site)
     }

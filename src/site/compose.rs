@@ -112,6 +112,9 @@ pub(crate) fn compose_cached(
         .chain(tag_todo.iter().map(|(_, p, _)| p.as_str()))
         .chain(["index.html"])
         .collect();
+    // A composed page wins over a book's static file at its path; with the big pages already
+    // handed to the sink, the static file must not be left to be written over them.
+    files.retain(|p, _| !composed.contains(p.as_str()) && !search_index::owns(p));
     cache.skeleton = made.skeleton.map(|p| (skeleton_key, p));
     stats.all_notes_bytes = made.all_notes_bytes;
     stats.search_index_bytes = made.search_index_bytes;

@@ -653,3 +653,22 @@ fn a_tag_named_index_keeps_its_page() {
     let o = b.run(&["check"]);
     assert!(o.status.success(), "{}", crate::common::stdout(&o));
 }
+
+/// A book's static file at a generated page's path (the all-notes page, a note's page, the
+/// search index's manifest) loses to the page, in `build` as in `serve` and `export`, even though
+/// the build writes its pages before the static files.
+#[test]
+fn generated_pages_win_over_static_files_at_their_paths() {
+    let b = two_section_book();
+    b.write("static/index.html", "<p>my own landing page</p>");
+    b.write("static/search-index.js", "var mine = 1;");
+    b.write("static/kept.html", "<p>kept</p>");
+    b.build_ok();
+    assert!(
+        b.out("index.html").contains("<article"),
+        "{}",
+        b.out("index.html")
+    );
+    assert!(b.out("search-index.js").contains("HANDBOOK_SEARCH_INDEX"));
+    assert_eq!(b.out("kept.html"), "<p>kept</p>");
+}

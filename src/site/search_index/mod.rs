@@ -42,6 +42,14 @@ const BITS: u64 = 32;
 /// The folder the pieces are written to (under the site root).
 pub(crate) const DIR: &str = "search-index";
 
+/// Is `path` one of the search index's files (its manifest or a piece)?
+pub(crate) fn owns(path: &str) -> bool {
+    path == "search-index.js"
+        || path
+            .strip_prefix(DIR)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// A word of a text: a run of letters and digits, as written.
 #[derive(Clone, Copy)]
 pub(crate) struct Word<'a> {

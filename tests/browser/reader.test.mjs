@@ -430,7 +430,7 @@ const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", imp
 async function runAxe(page, selector) {
   const before = page.problems.length;
   await page.addScriptTag({ content: axeSource });
-  const r = await page.evaluate(async (sel) => axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ["violations"] }), typeof selector === "string" ? selector : null);
+  const r = await page.evaluate(async (sel) => axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ["violations"], preload: false }), typeof selector === "string" ? selector : null);
   page.problems.length = before;
   return r;
 }
